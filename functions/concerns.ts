@@ -1,0 +1,27 @@
+import { readConcern } from "../shared/app/concerns.js";
+import { submitConcern } from "../shared/app/submit-concern.js";
+import { createHttpHandler } from "../shared/http/lambda.js";
+import { wired } from "./wiring.js";
+
+/** Lambda entry point for the police-facing routes. */
+const w = wired();
+
+export const handler = createHttpHandler<"submitConcern" | "readConcern">(
+  {
+    async submitConcern({ caller, body, headers }) {
+      const key = headers["idempotency-key"];
+      const result = await submitConcern(
+        w,
+        caller,
+        body,
+        key === undefined || key === "" ? undefined : key.slice(0, 255),
+      );
+      const id = (result.body as { id: string }).id;
+      return { status: result.statusCode, body: result.body, headers: { Location: `/v1/concerns/${id}` } };
+    },
+    async readConcern({ caller, params }) {
+      return { status: 200, body: await readConcern(w.concerns, caller, params.id) };
+    },
+  },
+  w.http,
+);

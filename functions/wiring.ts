@@ -1,0 +1,65 @@
+import { randomUUID } from "node:crypto";
+import { DynamoAuditStore } from "../shared/adapters/dynamodb/audit-store.js";
+import { documentClient } from "../shared/adapters/dynamodb/client.js";
+import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
+import { DynamoConcernStore } from "../shared/adapters/dynamodb/concern-store.js";
+import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.js";
+import { auditShards, ConfigurationError, DEFAULTS, ENV, required, tableNames } from "../shared/config.js";
+import { type AuthConfig, localKeys, remoteKeys } from "../shared/http/auth.js";
+import type { HttpDeps } from "../shared/http/lambda.js";
+import { jsonLogger } from "../shared/http/log.js";
+import type { Clock, Ids } from "../shared/ports.js";
+
+/**
+ * Everything a function needs, built once per cold start from the environment. A missing or
+ * malformed variable stops the cold start with a message naming it.
+ */
+function build(env: NodeJS.ProcessEnv) {
+  const tables = tableNames(env);
+  const shards = auditShards(env);
+  const doc = documentClient(env[ENV.dynamodbEndpoint] || undefined, env);
+  const commit = { ...DEFAULT_COMMIT_OPTIONS, shards };
+  const subjectKey = Buffer.from(required(env, ENV.subjectKey), "base64");
+  if (subjectKey.length < 32)
+    throw new ConfigurationError(`${ENV.subjectKey} must be at least 32 bytes, base64.`);
+
+  const issuer = required(env, ENV.issuer);
+  const audience = env[ENV.audience] || DEFAULTS.audience;
+  const jwksUrl = env[ENV.jwksUrl];
+  const inlineJwks = env[ENV.jwks];
+  if (!jwksUrl && !inlineJwks) throw new ConfigurationError(`${ENV.jwksUrl} must be set.`);
+  const keys = jwksUrl
+    ? remoteKeys(jwksUrl)
+    : localKeys(JSON.parse(inlineJwks as string) as { keys: object[] });
+  const auth: AuthConfig = { issuer, audience, keys };
+
+  const clock: Clock = { now: () => new Date() };
+  const ids: Ids = { next: (prefix) => `${prefix}_${randomUUID()}` };
+  const registry = new DynamoRegistryStore(doc, tables, commit);
+  const concerns = new DynamoConcernStore(doc, tables, commit);
+  const audit = new DynamoAuditStore(doc, tables.audit, shards);
+  const log = jsonLogger();
+  const http: HttpDeps = { auth: async () => auth, registry, clock, log };
+  return {
+    doc,
+    tables,
+    clock,
+    ids,
+    registry,
+    concerns,
+    audit,
+    subjectKey,
+    http,
+    publicJwks: inlineJwks ?? null,
+  };
+}
+
+export type Wiring = ReturnType<typeof build>;
+
+let wiring: Wiring | undefined;
+
+/** The process's wiring, built on first use (the cold start) and kept. */
+export function wired(): Wiring {
+  wiring ??= build(process.env);
+  return wiring;
+}

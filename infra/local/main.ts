@@ -1,0 +1,128 @@
+import type { Server } from "node:http";
+import { resolve } from "node:path";
+import { documentClient, dynamoClient } from "../../shared/adapters/dynamodb/client.js";
+import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
+import type { Group } from "../../shared/api/routes.js";
+import { seedRegistry } from "../../shared/app/seed.js";
+import { ConfigurationError, DEFAULTS, ENV, tableNames } from "../../shared/config.js";
+import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
+import { ensureTables, type RunningDynamo, StartupError, startDynamoLocal } from "./dynamodb-local.js";
+import { issuerKey, subjectKey } from "./keys.js";
+import { createLocalServer, type LambdaHandler } from "./server.js";
+
+/**
+ * `npm start`: the embedded hub. The same Lambda handlers as on AWS, behind a local HTTP
+ * server, with AWS's DynamoDB Local as the store, persisted under LANTERN_DATA_DIR.
+ */
+
+const env = process.env;
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE")
+        reject(
+          new StartupError(
+            `Port ${port} is already in use: stop what is using it or set PORT to another port.`,
+          ),
+        );
+      else if (error.code === "EACCES")
+        reject(new StartupError(`Port ${port} cannot be used by this user: set PORT to another port.`));
+      else reject(error);
+    });
+    server.listen(port, "127.0.0.1", () => resolvePromise());
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const port = Number(env[ENV.port] || DEFAULTS.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new StartupError(`PORT must be a port number, not ${env[ENV.port]}.`);
+  const dataDir = resolve(env[ENV.dataDir] || DEFAULTS.dataDir);
+
+  // The hub is its own development issuer unless an external one is configured.
+  if (!env[ENV.issuer]) {
+    const { publicJwks } = await issuerKey(dataDir);
+    env[ENV.issuer] = DEFAULTS.localIssuer;
+    env[ENV.jwks] = JSON.stringify(publicJwks);
+  } else if (!env[ENV.jwksUrl]) {
+    throw new StartupError(`${ENV.issuer} is set, so ${ENV.jwksUrl} must be set too.`);
+  }
+  env[ENV.subjectKey] ||= subjectKey(dataDir);
+
+  let ready = false;
+  const handlers = {} as Record<Group, LambdaHandler>;
+  const server = createLocalServer(handlers, () => ready);
+  await listen(server, port);
+
+  let dynamo: RunningDynamo | null = null;
+  const shutdown = async (code: number) => {
+    ready = false;
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await dynamo?.stop();
+    process.exit(code);
+  };
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      say(`Lantern: stopping (${signal}).`);
+      void shutdown(0);
+    });
+  }
+
+  try {
+    if (!env[ENV.dynamodbEndpoint]) {
+      dynamo = await startDynamoLocal({ dbPath: resolve(dataDir, "dynamodb") });
+      env[ENV.dynamodbEndpoint] = dynamo.endpoint;
+    }
+    const doc = documentClient(env[ENV.dynamodbEndpoint], env);
+    const tables = tableNames(env);
+    await ensureTables(dynamoClient(env[ENV.dynamodbEndpoint], env), tables);
+    if (env[ENV.seed] !== "none") {
+      const registry = new DynamoRegistryStore(doc, tables);
+      const clock = { now: () => new Date() };
+      const ids = { next: (prefix: string) => `${prefix}_${crypto.randomUUID()}` };
+      const seeded = await seedRegistry(
+        { clock, ids, registry },
+        { partners: DEMO_PARTNERS, agreements: DEMO_AGREEMENTS, rules: DEMO_RULES },
+      );
+      if (seeded) say("Lantern: loaded the demo registry.");
+    }
+    // The handler modules read their configuration when first imported, as on a cold start.
+    const [concerns, notifications, audit, publicRoutes] = await Promise.all([
+      import("../../functions/concerns.js"),
+      import("../../functions/notifications.js"),
+      import("../../functions/audit.js"),
+      import("../../functions/public.js"),
+    ]);
+    Object.assign(handlers, {
+      concerns: concerns.handler,
+      notifications: notifications.handler,
+      audit: audit.handler,
+      public: publicRoutes.handler,
+    });
+  } catch (error: unknown) {
+    await dynamo?.stop();
+    throw error;
+  }
+  ready = true;
+  say(
+    `Lantern: serving on http://127.0.0.1:${port} (store ${env[ENV.dynamodbEndpoint]}, data ${dataDir}, ready in ${Date.now() - started} ms).`,
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StartupError || error instanceof ConfigurationError) {
+    say(`Lantern cannot start: ${error.message}`);
+  } else {
+    say(
+      `Lantern cannot start: ${error instanceof Error ? error.name : "unknown error"}${error instanceof Error && "code" in error ? ` (${String(error.code)})` : ""}.`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,169 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { type AuditDraft, type AuditEvent, chain, GENESIS_HASH, type ShardHead } from "../../domain/audit.js";
+import { serviceUnavailable } from "../../errors.js";
+import { AUDIT_INDEX_KEYS, INDEX, type TableNames } from "./tables.js";
+
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+>[number];
+export type Write = TransactItem;
+
+export interface CommitOptions {
+  shards: number;
+  maxAttempts: number;
+  /** Milliseconds; doubled per attempt up to `maxDelayMs`, with full jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_COMMIT_OPTIONS: CommitOptions = {
+  shards: 4,
+  maxAttempts: 40,
+  baseDelayMs: 5,
+  maxDelayMs: 250,
+};
+
+/** A write of ours whose condition failed: the caller decides what that means. */
+export class WriteConditionFailed extends Error {
+  constructor(readonly index: number) {
+    super(`condition failed on write ${index}`);
+    this.name = "WriteConditionFailed";
+  }
+}
+
+const RETRYABLE_ERRORS = new Set([
+  "TransactionConflictException",
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "TimeoutError",
+  "RequestTimeout",
+]);
+const RETRYABLE_REASONS = new Set([
+  "TransactionConflict",
+  "ThrottlingError",
+  "ProvisionedThroughputExceeded",
+  "RequestLimitExceeded",
+]);
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : "";
+}
+
+/** Network-level failures: the transaction may or may not have applied. */
+function isAmbiguous(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code ?? "";
+  return (
+    ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT"].includes(code) || errorName(error) === "TimeoutError"
+  );
+}
+
+/** The audit item: the event's members as top-level attributes, plus the index keys. */
+export function auditItem(event: AuditEvent): Record<string, unknown> {
+  const sortKey = `${event.at}#${String(event.shard).padStart(4, "0")}#${String(event.seq).padStart(12, "0")}`;
+  const item: Record<string, unknown> = { ...event, sortKey };
+  if (event.subjectId) item[AUDIT_INDEX_KEYS[INDEX.bySubject]] = event.subjectId;
+  if (event.concernId) item[AUDIT_INDEX_KEYS[INDEX.byConcern]] = event.concernId;
+  if (event.recipientId) item[AUDIT_INDEX_KEYS[INDEX.byRecipient]] = event.recipientId;
+  if (event.actor.partnerId) item[AUDIT_INDEX_KEYS[INDEX.byActor]] = event.actor.partnerId;
+  return item;
+}
+
+export async function readHead(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  shard: number,
+): Promise<ShardHead> {
+  const out = await doc.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: "#shard = :shard",
+      ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq", "#hash": "hash" },
+      ExpressionAttributeValues: { ":shard": shard },
+      ProjectionExpression: "#seq, #hash",
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const last = out.Items?.[0] as { seq: number; hash: string } | undefined;
+  return last ? { shard, seq: last.seq, hash: last.hash } : { shard, seq: 0, hash: GENESIS_HASH };
+}
+
+/**
+ * What to do after a failed attempt: "rebuild" (another writer took our seq, a conflict or a
+ * throttle), "resend" (the answer was lost: DynamoDB applies a transaction once per token, so
+ * resending cannot write a disclosure twice), or throw.
+ */
+function nextStep(error: unknown, ownWrites: number): "rebuild" | "resend" {
+  if (errorName(error) === "TransactionCanceledException") {
+    const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    const own = reasons.findIndex((r, i) => i < ownWrites && r.Code === "ConditionalCheckFailed");
+    if (own >= 0) throw new WriteConditionFailed(own);
+    const retryable = reasons.every(
+      (r, i) =>
+        r.Code === "None" ||
+        r.Code === undefined ||
+        RETRYABLE_REASONS.has(r.Code) ||
+        (i >= ownWrites && r.Code === "ConditionalCheckFailed"),
+    );
+    if (!retryable) throw error;
+    return "rebuild";
+  }
+  if (isAmbiguous(error)) return "resend";
+  if (RETRYABLE_ERRORS.has(errorName(error))) return "rebuild";
+  throw error;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Commit domain writes and their audit events in one TransactWriteItems, so there is never a
+ * disclosure without its event nor an event without its disclosure. Each event takes the next
+ * seq of a shard by a conditional put: if another writer took it first, the whole transaction
+ * is cancelled and retried (backoff with jitter, on a shard picked afresh). A failed condition
+ * on one of the caller's own writes is not retried: it is reported as WriteConditionFailed.
+ */
+export async function commitWithAudit(
+  doc: DynamoDBDocumentClient,
+  tables: TableNames,
+  writes: readonly Write[],
+  drafts: readonly AuditDraft[],
+  options: CommitOptions = DEFAULT_COMMIT_OPTIONS,
+): Promise<AuditEvent[]> {
+  const sleep = options.sleep ?? defaultSleep;
+  let token = randomUUID();
+  let pending: { items: Write[]; events: AuditEvent[] } | null = null;
+  for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
+    if (pending === null) {
+      const shard = randomInt(options.shards);
+      const head = drafts.length > 0 ? await readHead(doc, tables.audit, shard) : null;
+      const events = head ? chain(drafts, head) : [];
+      const auditWrites: Write[] = events.map((event) => ({
+        Put: {
+          TableName: tables.audit,
+          Item: auditItem(event),
+          ConditionExpression: "attribute_not_exists(#seq)",
+          ExpressionAttributeNames: { "#seq": "seq" },
+        },
+      }));
+      pending = { items: [...writes, ...auditWrites], events };
+      token = randomUUID();
+    }
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: pending.items, ClientRequestToken: token }));
+      return pending.events;
+    } catch (error: unknown) {
+      // Re-read the head and re-chain unless the transaction may already have applied, in
+      // which case the same items go again under the same token.
+      if (nextStep(error, writes.length) === "rebuild") pending = null;
+      const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 16));
+      await sleep(randomInt(cap + 1));
+    }
+  }
+  throw serviceUnavailable("The audit trail is busy; try again shortly.", 1);
+}

@@ -1,0 +1,280 @@
+import type { z } from "zod";
+import { ConcernSubmissionSchema } from "../domain/concern.js";
+import {
+  AuditEventSchema,
+  AuditQuerySchema,
+  ConcernReceiptSchema,
+  ConcernViewSchema,
+  EmptyBodySchema,
+  HealthSchema,
+  IdParamsSchema,
+  InboxQuerySchema,
+  JwksSchema,
+  NotificationSchema,
+  OutcomeRequestSchema,
+  page,
+  VerificationSchema,
+} from "./schemas.js";
+
+/**
+ * The route table: the one source that the Lambda handlers, the local server, the OpenAPI
+ * document and the CDK API all derive from. A route names its handler by `operationId`;
+ * the implementation lives with the function of its `group` (one Lambda per group).
+ */
+
+export const SCOPES = {
+  "concerns:submit": "Submit a concern as the caller's partner",
+  "concerns:read": "Read concerns the caller's partner submitted, with their routing outcome",
+  "notifications:read": "List and open the caller's partner's own notifications",
+  "notifications:respond": "Acknowledge a notification, record its outcome",
+  "agreements:read": "Read agreements",
+  "agreements:manage": "Create, version and change the status of agreements",
+  "partners:read": "Read partners",
+  "partners:manage": "Register and change partners and their client ids",
+  "routing:read": "Read the routing rules",
+  "routing:manage": "Replace the routing rules (implies routing:read)",
+  "audit:read": "Read, export and verify the audit trail; read the break-glass review queue",
+  "audit:review": "Mark a break-glass disclosure reviewed, with a finding",
+  "audit:checkpoint": "Ask for a checkpoint now",
+} as const;
+export type Scope = keyof typeof SCOPES;
+
+export type Group = "concerns" | "notifications" | "audit" | "public";
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RouteSpec {
+  operationId: string;
+  method: "GET" | "POST" | "PUT" | "PATCH";
+  path: string;
+  group: Group;
+  /** null: public (health, the OpenAPI document, key sets). */
+  scope: Scope | null;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: z.ZodType;
+  query?: z.ZodType;
+  /** The JSON body, validated strictly. */
+  body?: z.ZodType;
+  /** A body that may be omitted altogether (acknowledge). */
+  bodyOptional?: boolean;
+  headers?: { name: string; description: string }[];
+  responses: Record<number, ResponseSpec>;
+  /** Error statuses this route can answer, each as problem+json. */
+  errors: number[];
+}
+
+const AUTH_ERRORS = [401, 403];
+
+export const routes = [
+  {
+    operationId: "submitConcern",
+    method: "POST",
+    path: "/v1/concerns",
+    group: "concerns",
+    scope: "concerns:submit",
+    summary: "Submit a safeguarding concern",
+    description:
+      "Routes the concern, checks every disclosure against the recipient's data-sharing agreement, minimises each " +
+      "payload to the granted categories, and commits the concern, its notifications and audit events atomically.",
+    tags: ["Concerns"],
+    body: ConcernSubmissionSchema,
+    headers: [
+      {
+        name: "Idempotency-Key",
+        description:
+          "Optional, up to 255 characters. The same key with the same body answers the first response for 24 hours and creates nothing new; with another body, 409.",
+      },
+    ],
+    responses: { 201: { description: "The concern was received and routed.", schema: ConcernReceiptSchema } },
+    errors: [400, ...AUTH_ERRORS, 409, 413, 415, 503],
+  },
+  {
+    operationId: "readConcern",
+    method: "GET",
+    path: "/v1/concerns/{id}",
+    group: "concerns",
+    scope: "concerns:read",
+    summary: "Read a concern your partner submitted, with where each notification stands",
+    tags: ["Concerns"],
+    params: IdParamsSchema,
+    responses: { 200: { description: "The concern.", schema: ConcernViewSchema } },
+    errors: [...AUTH_ERRORS, 404],
+  },
+  {
+    operationId: "listNotifications",
+    method: "GET",
+    path: "/v1/notifications",
+    group: "notifications",
+    scope: "notifications:read",
+    summary: "List your partner's notifications, newest first (without payloads)",
+    tags: ["Notifications"],
+    query: InboxQuerySchema,
+    responses: {
+      200: { description: "A page of notifications.", schema: page(NotificationSchema, "NotificationPage") },
+    },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  {
+    operationId: "openNotification",
+    method: "GET",
+    path: "/v1/notifications/{id}",
+    group: "notifications",
+    scope: "notifications:read",
+    summary: "Open a notification with its minimised payload (audited as notification_opened)",
+    tags: ["Notifications"],
+    params: IdParamsSchema,
+    responses: { 200: { description: "The notification with its payload.", schema: NotificationSchema } },
+    errors: [...AUTH_ERRORS, 404],
+  },
+  {
+    operationId: "acknowledgeNotification",
+    method: "POST",
+    path: "/v1/notifications/{id}/acknowledge",
+    group: "notifications",
+    scope: "notifications:respond",
+    summary: "Acknowledge a notification (idempotent)",
+    tags: ["Notifications"],
+    params: IdParamsSchema,
+    body: EmptyBodySchema,
+    bodyOptional: true,
+    responses: { 200: { description: "The notification, without its payload.", schema: NotificationSchema } },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415],
+  },
+  {
+    operationId: "recordOutcome",
+    method: "POST",
+    path: "/v1/notifications/{id}/outcome",
+    group: "notifications",
+    scope: "notifications:respond",
+    summary: "Record what your partner did; closes the notification",
+    tags: ["Notifications"],
+    params: IdParamsSchema,
+    body: OutcomeRequestSchema,
+    responses: {
+      200: { description: "The closed notification, without its payload.", schema: NotificationSchema },
+    },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415],
+  },
+  {
+    operationId: "queryAuditEvents",
+    method: "GET",
+    path: "/v1/audit/events",
+    group: "audit",
+    scope: "audit:read",
+    summary: "Query audit events, oldest first",
+    description:
+      "Filters are served by indexes, never a table scan. `partnerId` matches events whose recipient or actor is that partner.",
+    tags: ["Audit"],
+    query: AuditQuerySchema,
+    responses: {
+      200: { description: "A page of audit events.", schema: page(AuditEventSchema, "AuditEventPage") },
+    },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  {
+    operationId: "exportAudit",
+    method: "GET",
+    path: "/v1/audit/export",
+    group: "audit",
+    scope: "audit:read",
+    summary: "Export the audit trail as JSON Lines, shard by shard in seq order (audited as audit_exported)",
+    tags: ["Audit"],
+    responses: {
+      200: {
+        description: "One audit event per line.",
+        contentType: "application/x-ndjson",
+        schema: AuditEventSchema,
+      },
+    },
+    errors: AUTH_ERRORS,
+  },
+  {
+    operationId: "verifyAudit",
+    method: "GET",
+    path: "/v1/audit/verify",
+    group: "audit",
+    scope: "audit:read",
+    summary: "Recompute every hash and link of the audit chain",
+    tags: ["Audit"],
+    responses: { 200: { description: "The verification result.", schema: VerificationSchema } },
+    errors: AUTH_ERRORS,
+  },
+  {
+    operationId: "health",
+    method: "GET",
+    path: "/v1/health",
+    group: "public",
+    scope: null,
+    summary: "Answers 200 when the hub can serve",
+    tags: ["Hub"],
+    responses: { 200: { description: "The hub is up and its store answers.", schema: HealthSchema } },
+    errors: [503],
+  },
+  {
+    operationId: "openapi",
+    method: "GET",
+    path: "/v1/openapi.json",
+    group: "public",
+    scope: null,
+    summary: "This OpenAPI 3.1 document",
+    tags: ["Hub"],
+    responses: { 200: { description: "The OpenAPI document." } },
+    errors: [],
+  },
+  {
+    operationId: "jwks",
+    method: "GET",
+    path: "/.well-known/jwks.json",
+    group: "public",
+    scope: null,
+    summary: "The local development issuer's public keys (only when the hub is its own issuer)",
+    tags: ["Hub"],
+    responses: { 200: { description: "A JSON Web Key Set.", schema: JwksSchema } },
+    errors: [404],
+  },
+] as const satisfies readonly RouteSpec[];
+
+export type Route = (typeof routes)[number];
+export type OperationId = Route["operationId"];
+export type OperationsOf<G extends Group> = Extract<Route, { group: G }>["operationId"];
+
+/** Match a concrete path against the table's templates: the route and its path parameters. */
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: RouteSpec; params: Record<string, string> } | { allow: string[] } | null {
+  const allow: string[] = [];
+  for (const r of routes as readonly RouteSpec[]) {
+    const params = matchPath(r.path, path);
+    if (!params) continue;
+    if (r.method === method) return { route: r, params };
+    allow.push(r.method);
+  }
+  return allow.length > 0 ? { allow } : null;
+}
+
+function matchPath(template: string, path: string): Record<string, string> | null {
+  const t = template.split("/");
+  const p = path.split("/");
+  if (t.length !== p.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < t.length; i++) {
+    const segment = t[i] as string;
+    const actual = p[i] as string;
+    if (segment.startsWith("{") && segment.endsWith("}")) {
+      if (actual === "") return null;
+      try {
+        params[segment.slice(1, -1)] = decodeURIComponent(actual);
+      } catch {
+        return null;
+      }
+    } else if (segment !== actual) return null;
+  }
+  return params;
+}

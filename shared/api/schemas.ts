@@ -1,0 +1,205 @@
+import { z } from "zod";
+import { dateTime, slug, text } from "../domain/text.js";
+import {
+  AUDIT_ACTIONS,
+  CONCERN_TYPES,
+  DATA_CATEGORIES,
+  NOTIFICATION_STATUSES,
+  OUTCOMES,
+  REFUSAL_REASONS,
+  RISK_RATINGS,
+} from "../domain/vocabulary.js";
+
+/** Request and response shapes beyond the concern body: one source for validation and OpenAPI. */
+
+const AgreementRef = z.object({ id: z.string(), version: z.int() }).meta({ id: "AgreementRef" });
+const Category = z.enum(DATA_CATEGORIES).meta({ id: "DataCategory" });
+const UnresolvedRoute = z
+  .object({
+    ruleId: z.string(),
+    reason: z.enum(["school_not_registered", "no_partner_for_area", "partner_not_registered"]),
+  })
+  .meta({ id: "UnresolvedRoute", description: "A rule that matched but whose recipient is not registered." });
+const Refusal = z
+  .object({ recipientId: z.string(), reason: z.enum(REFUSAL_REASONS) })
+  .meta({ id: "Refusal", description: "A routed recipient that was not told, and why." });
+
+export const ConcernReceiptSchema = z
+  .object({
+    id: z.string(),
+    subjectId: z.string().meta({ description: "The hub's stable pseudonymous id for the child." }),
+    receivedAt: z.string(),
+    notifications: z.array(
+      z.object({
+        id: z.string(),
+        recipientId: z.string(),
+        agreement: AgreementRef.nullable(),
+        dataCategories: z.array(Category),
+        dueBy: z.string(),
+        status: z.enum(NOTIFICATION_STATUSES),
+        breakGlass: z.boolean(),
+      }),
+    ),
+    refusals: z.array(Refusal),
+    unresolvedRoutes: z.array(UnresolvedRoute),
+  })
+  .meta({ id: "ConcernReceipt" });
+
+const OutcomeView = z
+  .object({ outcome: z.enum(OUTCOMES), note: z.string().nullable().optional(), recordedAt: z.string() })
+  .meta({ id: "OutcomeView" });
+
+export const NotificationSchema = z
+  .object({
+    id: z.string(),
+    recipientId: z.string(),
+    status: z.enum(NOTIFICATION_STATUSES),
+    concernId: z.string(),
+    concernType: z.enum(CONCERN_TYPES),
+    occurredAt: z.string(),
+    dueBy: z.string(),
+    agreement: AgreementRef.nullable(),
+    dataCategories: z.array(Category),
+    breakGlass: z.boolean(),
+    createdAt: z.string(),
+    acknowledgedAt: z.string().nullable(),
+    outcome: OutcomeView.nullable(),
+    payload: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: "The minimised concern: only the members the granted categories cover." }),
+  })
+  .meta({ id: "Notification" });
+
+export const ConcernViewSchema = z
+  .object({
+    id: z.string(),
+    subjectId: z.string(),
+    receivedAt: z.string(),
+    submittedBy: z.object({
+      partnerId: z.string().nullable(),
+      sub: z.string().nullable(),
+      clientId: z.string().nullable(),
+    }),
+    concernType: z.enum(CONCERN_TYPES),
+    riskRating: z.enum(RISK_RATINGS),
+    area: z.string(),
+    occurredAt: z.string(),
+    concern: z.record(z.string(), z.unknown()),
+    breakGlass: z.object({ justification: z.string() }).nullable(),
+    notifications: z.array(
+      z.object({
+        id: z.string(),
+        recipientId: z.string(),
+        agreement: AgreementRef.nullable(),
+        dataCategories: z.array(Category),
+        dueBy: z.string(),
+        status: z.enum(NOTIFICATION_STATUSES),
+        breakGlass: z.boolean(),
+        acknowledgedAt: z.string().nullable(),
+        outcome: z.object({ outcome: z.enum(OUTCOMES), recordedAt: z.string() }).nullable(),
+      }),
+    ),
+    refusals: z.array(Refusal),
+    unresolvedRoutes: z.array(UnresolvedRoute),
+  })
+  .meta({ id: "ConcernView" });
+
+export const OutcomeRequestSchema = z
+  .object({
+    outcome: z.enum(OUTCOMES),
+    note: text(4000)
+      .optional()
+      .meta({ description: "Personal data: kept with the notification, never audited." }),
+  })
+  .strict()
+  .meta({ id: "OutcomeRequest" });
+
+export const EmptyBodySchema = z.object({}).strict().meta({ id: "EmptyBody" });
+
+export const AuditEventSchema = z
+  .object({
+    id: z.string(),
+    shard: z.int(),
+    seq: z.int(),
+    at: z.string(),
+    action: z.enum(AUDIT_ACTIONS),
+    actor: z.object({
+      partnerId: z.string().nullable(),
+      sub: z.string().nullable(),
+      clientId: z.string().nullable(),
+    }),
+    subjectId: z.string().nullable(),
+    concernId: z.string().nullable(),
+    notificationId: z.string().nullable(),
+    recipientId: z.string().nullable(),
+    agreement: AgreementRef.nullable(),
+    purpose: z.string().nullable(),
+    lawfulBasis: z.array(z.string()).nullable(),
+    dataCategories: z.array(Category).nullable(),
+    payloadSha256: z.string().nullable(),
+    reason: z.string().nullable(),
+    target: z.object({ kind: z.string(), id: z.string() }).nullable(),
+    requestId: z.string().nullable(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({
+    id: "AuditEvent",
+    description: "One link of the hash chain; see the contract's audit trail rules.",
+  });
+
+export const VerificationSchema = z
+  .object({
+    valid: z.boolean(),
+    eventsChecked: z.int(),
+    checkpointsChecked: z.int(),
+    problems: z.array(z.object({ shard: z.int(), seq: z.int(), problem: z.string(), detail: z.string() })),
+  })
+  .meta({ id: "Verification" });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem", description: "RFC 9457 problem details." });
+
+export const HealthSchema = z.object({ status: z.literal("ok"), time: z.string() }).meta({ id: "Health" });
+
+export const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).meta({ id: "JWKS" });
+
+export const page = <T extends z.ZodType>(item: T, id: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
+
+const limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .optional()
+  .meta({ description: "Page size, 1-100 (default 25)." });
+const cursor = z.string().max(2048).optional();
+
+export const InboxQuerySchema = z
+  .object({ status: z.enum(NOTIFICATION_STATUSES).optional(), cursor, limit })
+  .strict();
+
+export const AuditQuerySchema = z
+  .object({
+    subjectId: z.string().max(64).optional(),
+    partnerId: slug.optional(),
+    concernId: z.string().max(64).optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    from: dateTime.optional(),
+    to: dateTime.optional(),
+    cursor,
+    limit,
+  })
+  .strict();
+
+export const IdParamsSchema = z.object({ id: z.string().min(1).max(64) }).strict();

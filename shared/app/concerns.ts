@@ -1,0 +1,45 @@
+import { notFound } from "../errors.js";
+import type { ConcernStore } from "../ports.js";
+import type { Caller } from "./context.js";
+
+/**
+ * A concern as its discloser sees it: what was submitted, and where each notification stands
+ * now (overdue ones included), so the force can chase a partner that has not responded.
+ */
+export async function readConcern(store: ConcernStore, caller: Caller, id: string) {
+  const concern = await store.getConcern(id);
+  if (!concern || concern.discloserId !== caller.partner.id) throw notFound("No such concern.");
+  const notifications = await store.getNotifications(concern.notificationIds);
+  const byId = new Map(notifications.map((n) => [n.id, n]));
+  return {
+    id: concern.id,
+    subjectId: concern.subjectId,
+    receivedAt: concern.receivedAt,
+    submittedBy: concern.submittedBy,
+    concernType: concern.concernType,
+    riskRating: concern.riskRating,
+    area: concern.area,
+    occurredAt: concern.occurredAt,
+    concern: concern.body,
+    breakGlass: concern.breakGlass,
+    notifications: concern.notificationIds.flatMap((nid) => {
+      const n = byId.get(nid);
+      if (!n) return [];
+      return [
+        {
+          id: n.id,
+          recipientId: n.recipientId,
+          agreement: n.agreement,
+          dataCategories: n.dataCategories,
+          dueBy: n.dueBy,
+          status: n.status,
+          breakGlass: n.breakGlass,
+          acknowledgedAt: n.acknowledgedAt,
+          outcome: n.outcome ? { outcome: n.outcome.outcome, recordedAt: n.outcome.recordedAt } : null,
+        },
+      ];
+    }),
+    refusals: concern.refusals,
+    unresolvedRoutes: concern.unresolvedRoutes,
+  };
+}

@@ -1,0 +1,166 @@
+import type { AuditDraft } from "../domain/audit.js";
+import type { NotificationStatus, Outcome } from "../domain/vocabulary.js";
+import { conflict, notFound } from "../errors.js";
+import type { Clock, Ids, NotificationRecord, NotificationStore, Page } from "../ports.js";
+import { actorOf, type Caller } from "./context.js";
+
+export interface NotificationDeps {
+  clock: Clock;
+  ids: Ids;
+  notifications: NotificationStore;
+}
+
+/** The notification as its recipient sees it: the envelope, the state and (when opened) the payload. */
+export function present(n: NotificationRecord, withPayload: boolean) {
+  return {
+    id: n.id,
+    recipientId: n.recipientId,
+    status: n.status,
+    concernId: n.concernId,
+    concernType: n.concernType,
+    occurredAt: n.occurredAt,
+    dueBy: n.dueBy,
+    agreement: n.agreement,
+    dataCategories: n.dataCategories,
+    breakGlass: n.breakGlass,
+    createdAt: n.createdAt,
+    acknowledgedAt: n.acknowledgedAt,
+    outcome: n.outcome
+      ? { outcome: n.outcome.outcome, note: n.outcome.note, recordedAt: n.outcome.recordedAt }
+      : null,
+    ...(withPayload ? { payload: n.payload } : {}),
+  };
+}
+
+/**
+ * A partner only ever sees its own notifications; another partner's is answered exactly as a
+ * missing one, so ids reveal nothing.
+ */
+async function ownNotification(
+  deps: NotificationDeps,
+  caller: Caller,
+  id: string,
+): Promise<NotificationRecord> {
+  const n = await deps.notifications.getNotification(id);
+  if (!n || n.recipientId !== caller.partner.id) throw notFound("No such notification.");
+  return n;
+}
+
+function eventFor(deps: NotificationDeps, caller: Caller, n: NotificationRecord, at: string) {
+  return {
+    id: deps.ids.next("evt"),
+    at,
+    actor: actorOf(caller),
+    subjectId: n.subjectId,
+    concernId: n.concernId,
+    notificationId: n.id,
+    recipientId: n.recipientId,
+    agreement: n.agreement,
+    purpose: n.purpose,
+    lawfulBasis: n.lawfulBasis,
+    target: null,
+    requestId: caller.requestId,
+  } satisfies Partial<AuditDraft>;
+}
+
+export async function listInbox(
+  deps: NotificationDeps,
+  caller: Caller,
+  status: NotificationStatus | undefined,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<ReturnType<typeof present>>> {
+  const page = await deps.notifications.listNotifications(caller.partner.id, status, cursor, limit);
+  return { items: page.items.map((n) => present(n, false)), nextCursor: page.nextCursor };
+}
+
+/** Opening a notification is a disclosure of its payload, so every opening is audited first. */
+export async function openNotification(deps: NotificationDeps, caller: Caller, id: string) {
+  const n = await ownNotification(deps, caller, id);
+  const at = deps.clock.now().toISOString();
+  await deps.notifications.audit([
+    {
+      ...eventFor(deps, caller, n, at),
+      action: "notification_opened",
+      dataCategories: n.dataCategories,
+      payloadSha256: n.payloadSha256,
+      reason: null,
+    },
+  ]);
+  return present(n, true);
+}
+
+const ACKNOWLEDGEABLE: readonly NotificationStatus[] = ["delivered", "overdue"];
+
+export async function acknowledge(deps: NotificationDeps, caller: Caller, id: string) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const n = await ownNotification(deps, caller, id);
+    // Acknowledging twice is harmless and answers the state as it is.
+    if (n.status === "acknowledged" || n.status === "closed") return present(n, false);
+    const at = deps.clock.now().toISOString();
+    const next: NotificationRecord = {
+      ...n,
+      status: "acknowledged",
+      acknowledgedAt: at,
+      acknowledgedBy: actorOf(caller),
+    };
+    const event = {
+      ...eventFor(deps, caller, n, at),
+      action: "notification_acknowledged" as const,
+      dataCategories: null,
+      payloadSha256: null,
+      reason: n.status === "overdue" ? "acknowledged_after_due" : null,
+    };
+    if ((await deps.notifications.transition(next, n.status, [event])) === "ok") return present(next, false);
+  }
+  throw conflict("The notification changed while it was being acknowledged; try again.");
+}
+
+/**
+ * Record what the partner did. An outcome acknowledges a notification that was not yet
+ * acknowledged (both are audited). The free-text note is personal data: it is kept with the
+ * notification and never enters the audit trail.
+ */
+export async function recordOutcome(
+  deps: NotificationDeps,
+  caller: Caller,
+  id: string,
+  outcome: Outcome,
+  note: string | undefined,
+) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const n = await ownNotification(deps, caller, id);
+    if (n.status === "closed") throw conflict("An outcome has already been recorded for this notification.");
+    if (!ACKNOWLEDGEABLE.includes(n.status) && n.status !== "acknowledged") {
+      throw conflict(`A notification in status ${n.status} cannot take an outcome.`);
+    }
+    const at = deps.clock.now().toISOString();
+    const actor = actorOf(caller);
+    const events: AuditDraft[] = [];
+    if (n.status !== "acknowledged") {
+      events.push({
+        ...eventFor(deps, caller, n, at),
+        action: "notification_acknowledged",
+        dataCategories: null,
+        payloadSha256: null,
+        reason: n.status === "overdue" ? "acknowledged_after_due" : null,
+      });
+    }
+    events.push({
+      ...eventFor(deps, caller, n, at),
+      action: "outcome_recorded",
+      dataCategories: null,
+      payloadSha256: null,
+      reason: outcome,
+    });
+    const next: NotificationRecord = {
+      ...n,
+      status: "closed",
+      acknowledgedAt: n.acknowledgedAt ?? at,
+      acknowledgedBy: n.acknowledgedBy ?? actor,
+      outcome: { outcome, note: note ?? null, recordedAt: at, recordedBy: actor },
+    };
+    if ((await deps.notifications.transition(next, n.status, events)) === "ok") return present(next, false);
+  }
+  throw conflict("The notification changed while its outcome was being recorded; try again.");
+}

@@ -1,0 +1,288 @@
+import { type Evaluation, evaluate } from "../domain/agreements.js";
+import { type AuditDraft, canonicalJson, payloadDigest, sha256Hex } from "../domain/audit.js";
+import type { ConcernSubmission } from "../domain/concern.js";
+import { minimise } from "../domain/minimise.js";
+import { type Route, route } from "../domain/routing.js";
+import { subjectIdFor } from "../domain/subject.js";
+import { ageOn, utc } from "../domain/time.js";
+import { MAX_SUBJECT_AGE, type RefusalReason } from "../domain/vocabulary.js";
+import { conflict, type FieldError, validationFailed } from "../errors.js";
+import type {
+  Clock,
+  ConcernRecord,
+  ConcernStore,
+  Idempotency,
+  Ids,
+  NotificationRecord,
+  RegistryStore,
+  StoredResponse,
+} from "../ports.js";
+import { actorOf, type Caller } from "./context.js";
+
+export interface SubmitDeps {
+  clock: Clock;
+  ids: Ids;
+  registry: RegistryStore;
+  concerns: ConcernStore;
+  subjectKey: Uint8Array;
+}
+
+/** How long a repeated Idempotency-Key answers with the first response. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+/** Officers' devices drift; a minute of skew is not "in the future". */
+const FUTURE_SKEW_MS = 60_000;
+
+export interface SubmissionResult {
+  id: string;
+  subjectId: string;
+  receivedAt: string;
+  notifications: {
+    id: string;
+    recipientId: string;
+    agreement: { id: string; version: number } | null;
+    dataCategories: string[];
+    dueBy: string;
+    status: string;
+    breakGlass: boolean;
+  }[];
+  refusals: { recipientId: string; reason: RefusalReason }[];
+  unresolvedRoutes: ConcernRecord["unresolvedRoutes"];
+}
+
+/** Rules that need the clock, so they live here rather than in the schema. */
+function checkAgainstClock(concern: ConcernSubmission, now: Date): void {
+  const errors: FieldError[] = [];
+  if (Date.parse(concern.occurredAt) > now.getTime() + FUTURE_SKEW_MS) {
+    errors.push({ path: "/occurredAt", message: "cannot be in the future" });
+  }
+  const age = ageOn(concern.subject.dateOfBirth, now);
+  if (age < 0) errors.push({ path: "/subject/dateOfBirth", message: "cannot be in the future" });
+  if (age > MAX_SUBJECT_AGE) {
+    errors.push({
+      path: "/subject/dateOfBirth",
+      message: `Lantern serves children and young people up to ${MAX_SUBJECT_AGE}`,
+    });
+  }
+  if (errors.length > 0) throw validationFailed(errors);
+}
+
+/**
+ * Submit a safeguarding concern: route it, check every disclosure against the recipient's
+ * agreement, minimise each payload to what is granted, and commit the concern, notifications
+ * and audit events in one transaction.
+ */
+export async function submitConcern(
+  deps: SubmitDeps,
+  caller: Caller,
+  concern: ConcernSubmission,
+  idempotencyKey: string | undefined,
+): Promise<StoredResponse> {
+  const requestSha256 = sha256Hex(canonicalJson(concern));
+  if (idempotencyKey !== undefined) {
+    const replay = await replayed(deps, caller, idempotencyKey, requestSha256);
+    if (replay) return replay;
+  }
+
+  const now = deps.clock.now();
+  checkAgainstClock(concern, now);
+  const receivedAt = utc(now);
+  const subjectId = subjectIdFor(deps.subjectKey, concern.subject);
+  const [rules, partners, agreements] = await Promise.all([
+    deps.registry.routingRules(),
+    deps.registry.listPartners(),
+    deps.registry.listAgreements(),
+  ]);
+  const { routes, unresolved } = route({ concern, receivedAt: now, rules, partners });
+  const concernId = deps.ids.next("con");
+  const actor = actorOf(caller);
+  const age = ageOn(concern.subject.dateOfBirth, now);
+
+  const notifications: NotificationRecord[] = [];
+  const refusals: ConcernRecord["refusals"] = [];
+  const events: AuditDraft[] = [];
+  const baseEvent: BaseEvent = {
+    at: receivedAt,
+    actor,
+    subjectId,
+    concernId,
+    target: null,
+    requestId: caller.requestId,
+  };
+
+  for (const r of routes) {
+    const evaluation = evaluate(
+      {
+        discloserId: caller.partner.id,
+        recipientId: r.recipientId,
+        purpose: r.purpose,
+        concernType: concern.concernType,
+        area: concern.area,
+        age,
+        requestedCategories: r.dataCategories,
+      },
+      agreements,
+      now,
+    );
+    const disclosure = disclose(deps, concern, r, evaluation, baseEvent, caller.partner.id);
+    events.push(disclosure.event);
+    if (disclosure.notification) notifications.push(disclosure.notification);
+    else refusals.push({ recipientId: r.recipientId, reason: disclosure.event.reason as RefusalReason });
+  }
+
+  const { breakGlass, ...body } = concern;
+  const record: ConcernRecord = {
+    id: concernId,
+    discloserId: caller.partner.id,
+    submittedBy: actor,
+    receivedAt,
+    subjectId,
+    concernType: concern.concernType,
+    riskRating: concern.riskRating,
+    area: concern.area,
+    occurredAt: utc(new Date(concern.occurredAt)),
+    body,
+    breakGlass: breakGlass ?? null,
+    notificationIds: notifications.map((n) => n.id),
+    refusals,
+    unresolvedRoutes: unresolved,
+  };
+  const result: SubmissionResult = {
+    id: concernId,
+    subjectId,
+    receivedAt,
+    notifications: notifications.map((n) => ({
+      id: n.id,
+      recipientId: n.recipientId,
+      agreement: n.agreement,
+      dataCategories: n.dataCategories,
+      dueBy: n.dueBy,
+      status: n.status,
+      breakGlass: n.breakGlass,
+    })),
+    refusals,
+    unresolvedRoutes: unresolved,
+  };
+  const response: StoredResponse = { statusCode: 201, body: result };
+  const idempotency: Idempotency | null =
+    idempotencyKey === undefined
+      ? null
+      : {
+          partnerId: caller.partner.id,
+          key: idempotencyKey,
+          requestSha256,
+          response,
+          expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+        };
+  const outcome = await deps.concerns.recordConcern(record, notifications, events, idempotency);
+  if (outcome === "idempotency_conflict" && idempotencyKey !== undefined) {
+    // Another request with the same key committed first: answer as it was answered.
+    const replay = await replayed(deps, caller, idempotencyKey, requestSha256);
+    if (replay) return replay;
+  }
+  return response;
+}
+
+type BaseEvent = Pick<AuditDraft, "at" | "actor" | "subjectId" | "concernId" | "target" | "requestId">;
+
+/**
+ * One routed recipient: a disclosure under its agreement, a break-glass disclosure with the
+ * rule's categories when there is no authorising agreement and the officer broke glass, or a
+ * refusal. Each is one audit event.
+ */
+function disclose(
+  deps: SubmitDeps,
+  concern: ConcernSubmission,
+  r: Route,
+  evaluation: Evaluation,
+  baseEvent: BaseEvent,
+  discloserId: string,
+): { event: AuditDraft; notification: NotificationRecord | null } {
+  if (!evaluation.granted && !concern.breakGlass) {
+    return {
+      notification: null,
+      event: {
+        ...baseEvent,
+        id: deps.ids.next("evt"),
+        action: "disclosure_refused",
+        notificationId: null,
+        recipientId: r.recipientId,
+        agreement: null,
+        purpose: r.purpose,
+        lawfulBasis: null,
+        dataCategories: null,
+        payloadSha256: null,
+        reason: evaluation.reason,
+      },
+    };
+  }
+  const notification = makeNotification(deps, concern, r, {
+    concernId: baseEvent.concernId as string,
+    subjectId: baseEvent.subjectId as string,
+    discloserId,
+    createdAt: baseEvent.at,
+    agreement: evaluation.granted ? evaluation.agreement : null,
+    dataCategories: evaluation.granted ? evaluation.dataCategories : r.dataCategories,
+    lawfulBasis: evaluation.granted ? evaluation.lawfulBasis : null,
+  });
+  return {
+    notification,
+    event: {
+      ...baseEvent,
+      id: deps.ids.next("evt"),
+      action: evaluation.granted ? "disclosure" : "break_glass_disclosure",
+      notificationId: notification.id,
+      recipientId: r.recipientId,
+      agreement: notification.agreement,
+      purpose: r.purpose,
+      lawfulBasis: notification.lawfulBasis,
+      dataCategories: notification.dataCategories,
+      payloadSha256: notification.payloadSha256,
+      // For break glass: which refusal it overrode. The justification is free text and stays
+      // with the concern, out of the audit trail.
+      reason: evaluation.granted ? null : evaluation.reason,
+    },
+  };
+}
+
+async function replayed(
+  deps: SubmitDeps,
+  caller: Caller,
+  key: string,
+  requestSha256: string,
+): Promise<StoredResponse | null> {
+  const previous = await deps.concerns.findIdempotency(caller.partner.id, key);
+  if (!previous) return null;
+  if (previous.requestSha256 !== requestSha256) {
+    throw conflict("This Idempotency-Key was used with a different body.");
+  }
+  return previous.response;
+}
+
+function makeNotification(
+  deps: SubmitDeps,
+  concern: ConcernSubmission,
+  r: Route,
+  fields: Pick<
+    NotificationRecord,
+    "concernId" | "subjectId" | "discloserId" | "createdAt" | "agreement" | "dataCategories" | "lawfulBasis"
+  >,
+): NotificationRecord {
+  const payload = minimise(concern, fields.subjectId, fields.dataCategories);
+  return {
+    ...fields,
+    id: deps.ids.next("ntf"),
+    recipientId: r.recipientId,
+    status: "delivered",
+    concernType: concern.concernType,
+    occurredAt: utc(new Date(concern.occurredAt)),
+    dueBy: utc(r.dueBy),
+    purpose: r.purpose,
+    breakGlass: fields.agreement === null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    outcome: null,
+    payload,
+    payloadSha256: payloadDigest(payload),
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Environment variable names, shared by the functions, the local runtime and the CDK app, so
+ * a name is spelt once. Reading fails fast, naming the variable that is missing.
+ */
+export const ENV = {
+  dataTable: "LANTERN_DATA_TABLE",
+  auditTable: "LANTERN_AUDIT_TABLE",
+  tablePrefix: "LANTERN_TABLE_PREFIX",
+  auditShards: "LANTERN_AUDIT_SHARDS",
+  dynamodbEndpoint: "LANTERN_DYNAMODB_ENDPOINT",
+  subjectKey: "LANTERN_SUBJECT_KEY",
+  issuer: "LANTERN_ISSUER",
+  audience: "LANTERN_AUDIENCE",
+  jwksUrl: "LANTERN_JWKS_URL",
+  /** The local development issuer's public key set, inline (set by the local runtime). */
+  jwks: "LANTERN_JWKS",
+  dataDir: "LANTERN_DATA_DIR",
+  seed: "LANTERN_SEED",
+  port: "PORT",
+} as const;
+
+export const DEFAULTS = {
+  tablePrefix: "lantern",
+  audience: "lantern",
+  auditShards: 4,
+  dataDir: ".lantern",
+  port: 3000,
+  localIssuer: "urn:lantern:local-issuer",
+  region: "eu-west-2",
+} as const;
+
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigurationError";
+  }
+}
+
+export function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === "") throw new ConfigurationError(`${name} must be set.`);
+  return value;
+}
+
+export function tableNames(env: NodeJS.ProcessEnv): { data: string; audit: string } {
+  const prefix = env[ENV.tablePrefix] || DEFAULTS.tablePrefix;
+  return { data: env[ENV.dataTable] || `${prefix}-data`, audit: env[ENV.auditTable] || `${prefix}-audit` };
+}
+
+export function auditShards(env: NodeJS.ProcessEnv): number {
+  const raw = env[ENV.auditShards];
+  if (raw === undefined || raw === "") return DEFAULTS.auditShards;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new ConfigurationError(`${ENV.auditShards} must be a whole number from 1 to 64.`);
+  }
+  return n;
+}

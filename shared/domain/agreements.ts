@@ -1,0 +1,84 @@
+import type { Agreement, AgreementVersion } from "./registry.js";
+import { orderCategories } from "./routing.js";
+import type { DataCategory, RefusalReason } from "./vocabulary.js";
+
+export interface DisclosureRequest {
+  discloserId: string;
+  recipientId: string;
+  purpose: string;
+  concernType: string;
+  area: string;
+  /** Whole years at the time of disclosure. */
+  age: number;
+  /** What the routing rule says the recipient needs. */
+  requestedCategories: readonly DataCategory[];
+}
+
+export type Evaluation =
+  | {
+      granted: true;
+      agreement: { id: string; version: number };
+      dataCategories: DataCategory[];
+      purpose: string;
+      lawfulBasis: string[];
+    }
+  | { granted: false; reason: RefusalReason };
+
+/**
+ * How far a version got before it refused: the reason from the version that got furthest is
+ * the most useful one to give IG ("the agreement is there but does not cover this area").
+ */
+const REFUSAL_DEPTH: Record<RefusalReason, number> = {
+  no_agreement: 0,
+  agreement_not_active: 1,
+  agreement_not_yet_valid: 2,
+  agreement_expired: 2,
+  purpose_not_covered: 3,
+  concern_type_not_covered: 4,
+  outside_age_range: 5,
+  outside_area: 6,
+};
+
+function check(version: AgreementVersion, request: DisclosureRequest, now: Date): RefusalReason | null {
+  if (version.status !== "active") return "agreement_not_active";
+  if (now.getTime() < Date.parse(version.validFrom)) return "agreement_not_yet_valid";
+  if (now.getTime() >= Date.parse(version.validTo)) return "agreement_expired";
+  if (!version.purposes.includes(request.purpose)) return "purpose_not_covered";
+  if (!version.concernTypes.includes(request.concernType as never)) return "concern_type_not_covered";
+  if (request.age < version.ageRange.min || request.age > version.ageRange.max) return "outside_age_range";
+  if (!version.areas.includes(request.area)) return "outside_area";
+  return null;
+}
+
+/**
+ * Does an agreement authorise this disclosure now, and with which categories? Only an active
+ * version inside its validity period that covers the purpose, concern type, age and area
+ * authorises; it grants the categories the rule asks for that the agreement also allows.
+ */
+export function evaluate(
+  request: DisclosureRequest,
+  agreements: readonly Agreement[],
+  now: Date,
+): Evaluation {
+  const candidates = agreements.filter(
+    (a) => a.recipientId === request.recipientId && a.discloserId === request.discloserId,
+  );
+  let refusal: RefusalReason = "no_agreement";
+  for (const agreement of candidates) {
+    for (const version of agreement.versions) {
+      const reason = check(version, request, now);
+      if (reason === null) {
+        const allowed = new Set(version.dataCategories);
+        return {
+          granted: true,
+          agreement: { id: agreement.id, version: version.version },
+          dataCategories: orderCategories(request.requestedCategories.filter((c) => allowed.has(c))),
+          purpose: request.purpose,
+          lawfulBasis: [...version.lawfulBasis],
+        };
+      }
+      if (REFUSAL_DEPTH[reason] > REFUSAL_DEPTH[refusal] || refusal === "no_agreement") refusal = reason;
+    }
+  }
+  return { granted: false, reason: refusal };
+}

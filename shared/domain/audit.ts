@@ -1,0 +1,178 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import type { AuditAction, DataCategory } from "./vocabulary.js";
+
+/**
+ * The audit chain, exactly as the contract specifies, so anyone can verify an export with
+ * nothing but the contract: per shard, `seq` runs 1, 2, 3... with no gap; `hash` is the SHA-256
+ * of the RFC 8785 canonical JSON of the event without `hash`; `prevHash` links to the event
+ * before it in the same shard (64 zeros for the first).
+ */
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface Actor {
+  partnerId: string | null;
+  sub: string | null;
+  clientId: string | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  shard: number;
+  seq: number;
+  at: string;
+  action: AuditAction;
+  actor: Actor;
+  subjectId: string | null;
+  concernId: string | null;
+  notificationId: string | null;
+  recipientId: string | null;
+  agreement: { id: string; version: number } | null;
+  purpose: string | null;
+  lawfulBasis: string[] | null;
+  dataCategories: DataCategory[] | null;
+  payloadSha256: string | null;
+  reason: string | null;
+  target: { kind: string; id: string } | null;
+  requestId: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+/** Every member of an event, in one place: the DynamoDB adapter reads exactly these back. */
+export const AUDIT_EVENT_MEMBERS = [
+  "id",
+  "shard",
+  "seq",
+  "at",
+  "action",
+  "actor",
+  "subjectId",
+  "concernId",
+  "notificationId",
+  "recipientId",
+  "agreement",
+  "purpose",
+  "lawfulBasis",
+  "dataCategories",
+  "payloadSha256",
+  "reason",
+  "target",
+  "requestId",
+  "prevHash",
+  "hash",
+] as const satisfies readonly (keyof AuditEvent)[];
+
+/** What a use case says happened; the chain adds its place (shard, seq) and hashes. */
+export type AuditDraft = Omit<AuditEvent, "shard" | "seq" | "prevHash" | "hash">;
+
+/** The head of a shard: its last seq and hash (seq 0 and the genesis hash when empty). */
+export interface ShardHead {
+  shard: number;
+  seq: number;
+  hash: string;
+}
+
+/** RFC 8785 canonical JSON. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError("value has no JSON form");
+  return text;
+}
+
+export function sha256Hex(text: string | Uint8Array): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** The hash of an event: SHA-256 of its canonical JSON without the `hash` member. */
+export function hashEvent(event: Omit<AuditEvent, "hash"> | AuditEvent): string {
+  const { hash: _ignored, ...rest } = event as AuditEvent;
+  return sha256Hex(canonicalJson(rest));
+}
+
+/** The digest recorded in an event for what a recipient is shown. */
+export function payloadDigest(payload: unknown): string {
+  return sha256Hex(canonicalJson(payload));
+}
+
+/** Place drafts after a shard's head, in order, each linked to the one before. */
+export function chain(drafts: readonly AuditDraft[], head: ShardHead): AuditEvent[] {
+  let prev = head;
+  return drafts.map((draft) => {
+    const unhashed = { ...draft, shard: head.shard, seq: prev.seq + 1, prevHash: prev.hash };
+    const event: AuditEvent = { ...unhashed, hash: hashEvent(unhashed) };
+    prev = { shard: head.shard, seq: event.seq, hash: event.hash };
+    return event;
+  });
+}
+
+export type ProblemKind =
+  | "hash_mismatch"
+  | "prev_hash_mismatch"
+  | "gap"
+  | "out_of_order"
+  | "duplicate_seq"
+  | "wrong_shard"
+  | "missing_events";
+
+export interface ChainProblem {
+  shard: number;
+  seq: number;
+  problem: ProblemKind;
+  detail: string;
+}
+
+/**
+ * Check one shard's events, given in the order they were read. Reports every problem rather
+ * than stopping at the first, so an auditor sees the extent of any damage.
+ */
+export function verifyShard(shard: number, events: readonly AuditEvent[]): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  for (const event of events) {
+    if (event.shard !== shard) {
+      problems.push({
+        shard,
+        seq: event.seq,
+        problem: "wrong_shard",
+        detail: `event names shard ${event.shard}`,
+      });
+    }
+    if (event.seq < expectedSeq) {
+      problems.push({
+        shard,
+        seq: event.seq,
+        problem: event.seq === expectedSeq - 1 ? "duplicate_seq" : "out_of_order",
+        detail: `seq ${event.seq} after seq ${expectedSeq - 1}`,
+      });
+    } else if (event.seq > expectedSeq) {
+      problems.push({
+        shard,
+        seq: expectedSeq,
+        problem: "gap",
+        detail: `seq ${expectedSeq} to ${event.seq - 1} missing`,
+      });
+    }
+    if (hashEvent(event) !== event.hash) {
+      problems.push({
+        shard,
+        seq: event.seq,
+        problem: "hash_mismatch",
+        detail: "event content does not match its hash",
+      });
+    }
+    if (event.prevHash !== prevHash) {
+      problems.push({
+        shard,
+        seq: event.seq,
+        problem: "prev_hash_mismatch",
+        detail: "prevHash does not match the hash of the event before it",
+      });
+    }
+    expectedSeq = Math.max(expectedSeq, event.seq + 1);
+    prevHash = event.hash;
+  }
+  return problems;
+}

@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { calendarDate, dateTime, requiredText, slug, text } from "./text.js";
+import { CONCERN_TYPES, RISK_RATINGS } from "./vocabulary.js";
+
+/**
+ * The body a police force submits. Every member is validated and unknown members are refused
+ * (`.strict()`), because whatever is accepted here may be disclosed to a partner.
+ */
+export const AddressSchema = z
+  .object({
+    line1: requiredText(200),
+    line2: text(200).optional(),
+    town: text(100).optional(),
+    postcode: requiredText(16),
+  })
+  .strict()
+  .meta({ id: "Address" });
+
+export const SpecialCategorySchema = z
+  .object({
+    ethnicity: text(200).optional(),
+    religion: text(200).optional(),
+    health: text(2000).optional(),
+  })
+  .strict()
+  .meta({ id: "SpecialCategory", description: "UK GDPR Art. 9 special category data." });
+
+export const SubjectSchema = z
+  .object({
+    givenName: requiredText(100),
+    familyName: requiredText(100),
+    dateOfBirth: calendarDate,
+    address: AddressSchema.optional(),
+    schoolId: slug.optional().meta({ description: "The partner id of the child's school, if known." }),
+    lookedAfter: z.boolean().optional(),
+    specialCategory: SpecialCategorySchema.optional(),
+  })
+  .strict()
+  .meta({ id: "Subject", description: "The child or young person the concern is about." });
+
+export const IncidentSchema = z
+  .object({
+    summary: requiredText(4000),
+    location: text(500).optional(),
+    crimeReference: text(64).optional(),
+    offences: z.array(requiredText(200)).max(50).optional(),
+  })
+  .strict()
+  .meta({ id: "Incident" });
+
+export const VoiceOfChildSchema = z
+  .object({
+    seen: z.boolean(),
+    spokenTo: z.boolean(),
+    reasonNotSpokenTo: text(500).optional(),
+    views: text(4000).optional(),
+  })
+  .strict()
+  .superRefine((voice, ctx) => {
+    if (!voice.spokenTo && (voice.reasonNotSpokenTo === undefined || voice.reasonNotSpokenTo.trim() === "")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["reasonNotSpokenTo"],
+        message: "is required when the child was not spoken to",
+      });
+    }
+  })
+  .meta({
+    id: "VoiceOfChild",
+    description:
+      "Was the child seen and spoken to, and what did they say or show? Required on every concern.",
+  });
+
+export const OfficerSchema = z
+  .object({
+    name: requiredText(200),
+    collarNumber: text(32).optional(),
+    phone: text(32).optional(),
+    email: text(254).optional(),
+  })
+  .strict()
+  .meta({ id: "Officer", description: "Who the partner calls back." });
+
+export const BreakGlassSchema = z
+  .object({
+    justification: requiredText(2000).refine(
+      (s) => s.trim().length >= 30,
+      "must be at least 30 characters: say why the child is at immediate risk",
+    ),
+  })
+  .strict()
+  .meta({
+    id: "BreakGlass",
+    description: "Share with routed recipients that have no authorising agreement.",
+  });
+
+export const ConcernSubmissionSchema = z
+  .object({
+    concernType: z.enum(CONCERN_TYPES),
+    riskRating: z.enum(RISK_RATINGS),
+    occurredAt: dateTime,
+    area: slug.meta({ description: "Local authority area code, e.g. `essex`." }),
+    subject: SubjectSchema,
+    incident: IncidentSchema.optional(),
+    riskFactors: z.array(requiredText(200)).max(50).optional(),
+    voiceOfChild: VoiceOfChildSchema,
+    officer: OfficerSchema.optional(),
+    breakGlass: BreakGlassSchema.optional(),
+  })
+  .strict()
+  .meta({ id: "ConcernSubmission" });
+
+export type ConcernSubmission = z.infer<typeof ConcernSubmissionSchema>;
+export type Subject = z.infer<typeof SubjectSchema>;

@@ -1,0 +1,68 @@
+import type { ConcernSubmission } from "./concern.js";
+import type { DataCategory } from "./vocabulary.js";
+
+/** The minimised concern a recipient is shown: only the members its granted categories cover. */
+export interface Payload {
+  subject?: {
+    subjectId?: string;
+    givenName?: string;
+    familyName?: string;
+    dateOfBirth?: string;
+    address?: NonNullable<ConcernSubmission["subject"]["address"]>;
+    schoolId?: string;
+    lookedAfter?: boolean;
+    specialCategory?: NonNullable<ConcernSubmission["subject"]["specialCategory"]>;
+  };
+  incident?: { summary?: string; location?: string; crimeReference?: string; offences?: string[] };
+  riskRating?: ConcernSubmission["riskRating"];
+  riskFactors?: string[];
+  voiceOfChild?: ConcernSubmission["voiceOfChild"];
+  officer?: NonNullable<ConcernSubmission["officer"]>;
+}
+
+/** Copy only the members that are present, so an absent member never appears as `undefined`. */
+function pick<T extends object, K extends keyof T>(
+  source: T | undefined,
+  keys: readonly K[],
+): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  if (!source) return out;
+  for (const key of keys) {
+    if (source[key] !== undefined) out[key] = structuredClone(source[key]);
+  }
+  return out;
+}
+
+/**
+ * The category-to-member mapping from the contract. The concern type and the time it occurred
+ * are not here: they travel in every notification's envelope.
+ */
+export function minimise(
+  concern: ConcernSubmission,
+  subjectId: string,
+  categories: readonly DataCategory[],
+): Payload {
+  const granted = new Set(categories);
+  const subject: NonNullable<Payload["subject"]> = {};
+  const incident: NonNullable<Payload["incident"]> = {};
+  const payload: Payload = {};
+
+  if (granted.has("identity")) {
+    Object.assign(subject, { subjectId }, pick(concern.subject, ["givenName", "familyName", "dateOfBirth"]));
+  }
+  if (granted.has("contact")) Object.assign(subject, pick(concern.subject, ["address"]));
+  if (granted.has("education")) Object.assign(subject, pick(concern.subject, ["schoolId"]));
+  if (granted.has("care_status")) Object.assign(subject, pick(concern.subject, ["lookedAfter"]));
+  if (granted.has("special_category")) Object.assign(subject, pick(concern.subject, ["specialCategory"]));
+  if (granted.has("incident")) {
+    Object.assign(incident, pick(concern.incident, ["summary", "location", "crimeReference"]));
+  }
+  if (granted.has("offences")) Object.assign(incident, pick(concern.incident, ["offences"]));
+  if (granted.has("risk")) Object.assign(payload, pick(concern, ["riskRating", "riskFactors"]));
+  if (granted.has("voice_of_child")) Object.assign(payload, pick(concern, ["voiceOfChild"]));
+  if (granted.has("officer")) Object.assign(payload, pick(concern, ["officer"]));
+
+  if (Object.keys(subject).length > 0) payload.subject = subject;
+  if (Object.keys(incident).length > 0) payload.incident = incident;
+  return payload;
+}

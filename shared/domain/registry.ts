@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { dateTime, requiredText, slug, text } from "./text.js";
+import { parseDuration } from "./time.js";
+import { AGREEMENT_STATUSES, CONCERN_TYPES, DATA_CATEGORIES, PARTNER_TYPES } from "./vocabulary.js";
+
+/** The partner registry, data-sharing agreements and routing rules: Lantern's policy, as data. */
+
+const clientId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, "must be an OAuth client id (letters, digits, . _ : -)");
+
+export const PartnerSchema = z
+  .object({
+    id: slug,
+    name: requiredText(200),
+    type: z.enum(PARTNER_TYPES),
+    areas: z.array(slug).max(100),
+    clientIds: z.array(clientId).max(20),
+    webhook: z.object({ url: z.url() }).strict().nullable().optional(),
+  })
+  .strict()
+  .meta({ id: "Partner" });
+export type Partner = z.infer<typeof PartnerSchema>;
+
+export const AgeRangeSchema = z
+  .object({ min: z.int().min(0).max(24), max: z.int().min(0).max(24) })
+  .strict()
+  .refine((r) => r.min <= r.max, { message: "min must not exceed max", path: ["max"] })
+  .meta({ id: "AgeRange", description: "Whole years of age at the time of disclosure, inclusive." });
+
+export const AgreementTermsSchema = z
+  .object({
+    title: requiredText(200),
+    purposes: z.array(requiredText(100)).min(1).max(20),
+    lawfulBasis: z.array(requiredText(200)).min(1).max(20),
+    concernTypes: z.array(z.enum(CONCERN_TYPES)).min(1),
+    dataCategories: z.array(z.enum(DATA_CATEGORIES)).min(1),
+    ageRange: AgeRangeSchema,
+    areas: z.array(slug).min(1).max(100),
+    validFrom: dateTime,
+    validTo: dateTime,
+    retentionDays: z.int().min(1).max(36_500),
+  })
+  .strict()
+  .refine((t) => Date.parse(t.validTo) > Date.parse(t.validFrom), {
+    message: "validTo must be after validFrom",
+    path: ["validTo"],
+  });
+export type AgreementTerms = z.infer<typeof AgreementTermsSchema>;
+
+export const AgreementVersionSchema = z
+  .object({
+    version: z.int().min(1),
+    status: z.enum(AGREEMENT_STATUSES),
+    purposes: z.array(z.string()),
+    lawfulBasis: z.array(z.string()),
+    concernTypes: z.array(z.enum(CONCERN_TYPES)),
+    dataCategories: z.array(z.enum(DATA_CATEGORIES)),
+    ageRange: z.object({ min: z.int(), max: z.int() }),
+    areas: z.array(z.string()),
+    validFrom: z.string(),
+    validTo: z.string(),
+    retentionDays: z.int(),
+    createdAt: z.string(),
+    statusChangedAt: z.string(),
+  })
+  .meta({ id: "AgreementVersion" });
+export type AgreementVersion = z.infer<typeof AgreementVersionSchema>;
+
+export const AgreementSchema = z
+  .object({
+    id: slug,
+    title: z.string(),
+    discloserId: slug,
+    recipientId: slug,
+    versions: z.array(AgreementVersionSchema),
+  })
+  .meta({ id: "Agreement" });
+export type Agreement = z.infer<typeof AgreementSchema>;
+
+const isoDuration = z
+  .string()
+  .max(32)
+  .refine(
+    (d) => parseDuration(d) !== null && (parseDuration(d) ?? 0) > 0,
+    "must be a positive ISO 8601 duration",
+  );
+
+export const DueRuleSchema = z
+  .discriminatedUnion("kind", [
+    z
+      .object({
+        kind: z.literal("next_school_day"),
+        at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM"),
+      })
+      .strict(),
+    z
+      .object({ kind: z.literal("by_risk"), red: isoDuration, amber: isoDuration, green: isoDuration })
+      .strict(),
+    z.object({ kind: z.literal("after"), duration: isoDuration }).strict(),
+  ])
+  .meta({ id: "DueRule" });
+export type DueRule = z.infer<typeof DueRuleSchema>;
+
+export const RecipientSelectorSchema = z
+  .union([
+    z.object({ resolve: z.literal("subject_school") }).strict(),
+    z.object({ resolve: z.literal("area"), type: z.enum(PARTNER_TYPES) }).strict(),
+    z.object({ partnerId: slug }).strict(),
+  ])
+  .meta({ id: "RecipientSelector" });
+export type RecipientSelector = z.infer<typeof RecipientSelectorSchema>;
+
+export const RoutingRuleSchema = z
+  .object({
+    id: slug,
+    concernTypes: z.array(z.enum(CONCERN_TYPES)).min(1),
+    conditions: z
+      .object({ ageRange: AgeRangeSchema.optional(), lookedAfter: z.boolean().optional() })
+      .strict()
+      .optional(),
+    recipient: RecipientSelectorSchema,
+    dataCategories: z.array(z.enum(DATA_CATEGORIES)).min(1),
+    due: DueRuleSchema,
+    purpose: text(100).optional().meta({ description: "Defaults to `safeguarding`." }),
+  })
+  .strict()
+  .meta({ id: "RoutingRule" });
+export type RoutingRule = z.infer<typeof RoutingRuleSchema>;

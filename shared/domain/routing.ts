@@ -1,0 +1,119 @@
+import type { ConcernSubmission } from "./concern.js";
+import type { DueRule, Partner, RoutingRule } from "./registry.js";
+import { ageOn, nextSchoolDay, parseDuration } from "./time.js";
+import { DATA_CATEGORIES, type DataCategory, DEFAULT_PURPOSE } from "./vocabulary.js";
+
+/** One partner that must hear about a concern, with what it needs and by when. */
+export interface Route {
+  recipientId: string;
+  ruleIds: string[];
+  purpose: string;
+  dataCategories: DataCategory[];
+  dueBy: Date;
+}
+
+/** A rule that matched but whose recipient could not be found (an unregistered school, say). */
+export interface UnresolvedRoute {
+  ruleId: string;
+  reason: "school_not_registered" | "no_partner_for_area" | "partner_not_registered";
+}
+
+export interface RoutingInput {
+  concern: Pick<ConcernSubmission, "concernType" | "riskRating" | "area" | "subject">;
+  receivedAt: Date;
+  rules: readonly RoutingRule[];
+  partners: readonly Partner[];
+  holidays?: ReadonlySet<string>;
+}
+
+/** Keep categories in the vocabulary's order so payloads and audit events read the same way. */
+export function orderCategories(categories: Iterable<DataCategory>): DataCategory[] {
+  const set = new Set(categories);
+  return DATA_CATEGORIES.filter((c) => set.has(c));
+}
+
+/** When a notification made under `due` falls due. */
+export function dueBy(
+  due: DueRule,
+  riskRating: ConcernSubmission["riskRating"],
+  receivedAt: Date,
+  holidays?: ReadonlySet<string>,
+): Date {
+  switch (due.kind) {
+    case "next_school_day":
+      return nextSchoolDay(receivedAt, due.at, holidays);
+    case "by_risk":
+      return new Date(receivedAt.getTime() + (parseDuration(due[riskRating]) ?? 0));
+    case "after":
+      return new Date(receivedAt.getTime() + (parseDuration(due.duration) ?? 0));
+  }
+}
+
+function conditionsMatch(rule: RoutingRule, input: RoutingInput): boolean {
+  const conditions = rule.conditions;
+  if (!conditions) return true;
+  if (conditions.ageRange) {
+    const age = ageOn(input.concern.subject.dateOfBirth, input.receivedAt);
+    if (age < conditions.ageRange.min || age > conditions.ageRange.max) return false;
+  }
+  if (
+    conditions.lookedAfter !== undefined &&
+    (input.concern.subject.lookedAfter ?? false) !== conditions.lookedAfter
+  ) {
+    return false;
+  }
+  return true;
+}
+
+function resolveRecipients(rule: RoutingRule, input: RoutingInput): Partner[] | UnresolvedRoute["reason"] {
+  const selector = rule.recipient;
+  if ("partnerId" in selector) {
+    const partner = input.partners.find((p) => p.id === selector.partnerId);
+    return partner ? [partner] : "partner_not_registered";
+  }
+  if (selector.resolve === "subject_school") {
+    const schoolId = input.concern.subject.schoolId;
+    const school = input.partners.find((p) => p.id === schoolId && p.type === "school");
+    return school ? [school] : "school_not_registered";
+  }
+  const inArea = input.partners.filter(
+    (p) => p.type === selector.type && p.areas.includes(input.concern.area),
+  );
+  return inArea.length > 0 ? inArea : "no_partner_for_area";
+}
+
+/**
+ * Which partners must hear about a concern. A rule whose conditions do not match is not a
+ * route at all. When two rules reach the same partner it gets one notification: the union of
+ * the categories and the earlier due time.
+ */
+export function route(input: RoutingInput): { routes: Route[]; unresolved: UnresolvedRoute[] } {
+  const byRecipient = new Map<string, Route>();
+  const unresolved: UnresolvedRoute[] = [];
+  for (const rule of input.rules) {
+    if (!rule.concernTypes.includes(input.concern.concernType) || !conditionsMatch(rule, input)) continue;
+    const recipients = resolveRecipients(rule, input);
+    if (typeof recipients === "string") {
+      unresolved.push({ ruleId: rule.id, reason: recipients });
+      continue;
+    }
+    const due = dueBy(rule.due, input.concern.riskRating, input.receivedAt, input.holidays);
+    for (const partner of recipients) {
+      const existing = byRecipient.get(partner.id);
+      if (existing) {
+        existing.ruleIds.push(rule.id);
+        existing.dataCategories = orderCategories([...existing.dataCategories, ...rule.dataCategories]);
+        if (due < existing.dueBy) existing.dueBy = due;
+        continue;
+      }
+      byRecipient.set(partner.id, {
+        recipientId: partner.id,
+        ruleIds: [rule.id],
+        purpose: rule.purpose ?? DEFAULT_PURPOSE,
+        dataCategories: orderCategories(rule.dataCategories),
+        dueBy: due,
+      });
+    }
+  }
+  return { routes: [...byRecipient.values()], unresolved };
+}

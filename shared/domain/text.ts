@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** A UTF-16 string holding a lone surrogate cannot be encoded as UTF-8 or canonicalised (RFC 8785). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function hasLoneSurrogate(value: string): boolean {
+  return LONE_SURROGATE.test(value);
+}
+
+/** Free text of at most `max` characters, trimmed of nothing, refused when not valid Unicode. */
+export const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !hasLoneSurrogate(s), "must be valid Unicode (no lone surrogates)");
+
+/** A required, non-blank short text. */
+export const requiredText = (max: number) =>
+  text(max).refine((s) => s.trim().length > 0, "must not be blank");
+
+/** Identifiers chosen by people: lowercase slugs such as `essex-mash`. */
+export const slug = z
+  .string()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/, "must be a lowercase slug (a-z, 0-9 and hyphens)");
+
+/** RFC 3339 date-time with a zone; normalised to UTC by the caller. */
+export const dateTime = z.iso.datetime({ offset: true });
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const calendarDate = z.iso.date();

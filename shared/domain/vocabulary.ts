@@ -1,0 +1,96 @@
+/**
+ * The words Lantern shares with its partners: partner types, concern types, risk ratings,
+ * data categories, refusal reasons, outcomes and audit actions. One list each, used by the
+ * schemas, the rules and the OpenAPI document alike.
+ */
+
+export const PARTNER_TYPES = [
+  "police",
+  "mash",
+  "school",
+  "youth_offending_service",
+  "local_authority",
+  "health",
+  "care_provider",
+  "voluntary_sector",
+] as const;
+export type PartnerType = (typeof PARTNER_TYPES)[number];
+
+export const CONCERN_TYPES = [
+  "domestic_abuse_child_present",
+  "missing_child",
+  "child_exploitation",
+  "online_harm",
+  "neglect_or_abuse",
+  "child_in_custody",
+  "youth_offending",
+  "radicalisation",
+] as const;
+export type ConcernType = (typeof CONCERN_TYPES)[number];
+
+export const RISK_RATINGS = ["red", "amber", "green"] as const;
+export type RiskRating = (typeof RISK_RATINGS)[number];
+
+export const DATA_CATEGORIES = [
+  "identity",
+  "contact",
+  "education",
+  "care_status",
+  "incident",
+  "offences",
+  "risk",
+  "voice_of_child",
+  "special_category",
+  "officer",
+] as const;
+export type DataCategory = (typeof DATA_CATEGORIES)[number];
+
+export const REFUSAL_REASONS = [
+  "no_agreement",
+  "agreement_not_active",
+  "agreement_expired",
+  "agreement_not_yet_valid",
+  "concern_type_not_covered",
+  "outside_age_range",
+  "outside_area",
+  "purpose_not_covered",
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+export const NOTIFICATION_STATUSES = ["delivered", "acknowledged", "overdue", "closed"] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+export const OUTCOMES = [
+  "no_further_action",
+  "early_help",
+  "child_in_need",
+  "child_protection_enquiry",
+  "referred_elsewhere",
+  "information_only",
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const AUDIT_ACTIONS = [
+  "disclosure",
+  "disclosure_refused",
+  "break_glass_disclosure",
+  "notification_opened",
+  "notification_acknowledged",
+  "outcome_recorded",
+  "deadline_missed",
+  "break_glass_reviewed",
+  "agreement_changed",
+  "partner_changed",
+  "routing_changed",
+  "audit_exported",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AGREEMENT_STATUSES = ["draft", "active", "superseded", "suspended", "revoked"] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+
+/** The purpose every demo agreement and rule shares; rules may name another. */
+export const DEFAULT_PURPOSE = "safeguarding";
+
+/** The oldest age Lantern serves: the strategies extend "young people" to 24. */
+export const MAX_SUBJECT_AGE = 24;

@@ -1,0 +1,65 @@
+/**
+ * Named errors with a stable `code`, each mapped to exactly one HTTP status and RFC 9457
+ * problem type. Their `detail` is written for the caller and never holds personal data.
+ */
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class LanternError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.name = "LanternError";
+  }
+}
+
+export const validationFailed = (errors: FieldError[], detail = "The request is not valid.") =>
+  new LanternError("validation-error", 400, "Your request is not valid", detail, { errors });
+
+export const badRequest = (detail: string) => new LanternError("bad-request", 400, "Bad request", detail);
+
+export const unauthorized = (detail: string) =>
+  new LanternError("unauthorized", 401, "Authentication required", detail, {
+    headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+  });
+
+export const insufficientScope = (scope: string) =>
+  new LanternError("insufficient-scope", 403, "Forbidden", `This route needs the scope ${scope}.`, {
+    headers: { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${scope}"` },
+  });
+
+export const forbidden = (detail: string) => new LanternError("forbidden", 403, "Forbidden", detail);
+
+export const notFound = (detail = "No such resource.") =>
+  new LanternError("not-found", 404, "Not found", detail);
+
+export const methodNotAllowed = (allow: string[]) =>
+  new LanternError("method-not-allowed", 405, "Method not allowed", `Allowed: ${allow.join(", ")}.`, {
+    headers: { Allow: allow.join(", ") },
+  });
+
+export const conflict = (detail: string) => new LanternError("conflict", 409, "Conflict", detail);
+
+export const payloadTooLarge = (limit: number) =>
+  new LanternError("payload-too-large", 413, "Payload too large", `The body must be at most ${limit} bytes.`);
+
+export const unsupportedMediaType = () =>
+  new LanternError(
+    "unsupported-media-type",
+    415,
+    "Unsupported media type",
+    "Send the body as application/json.",
+  );
+
+export const serviceUnavailable = (detail: string, retryAfterSeconds = 1) =>
+  new LanternError("service-unavailable", 503, "Service unavailable", detail, {
+    headers: { "Retry-After": String(retryAfterSeconds) },
+  });

@@ -1,0 +1,187 @@
+import { randomUUID } from "node:crypto";
+import middy from "@middy/core";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { z } from "zod";
+import {
+  type Route as AnyRoute,
+  matchRoute,
+  type OperationId,
+  type RouteSpec,
+  routes,
+} from "../api/routes.js";
+import type { Caller } from "../app/context.js";
+import { forbidden, insufficientScope, LanternError, methodNotAllowed, notFound } from "../errors.js";
+import type { Clock, RegistryStore } from "../ports.js";
+import { type AuthConfig, bearerToken, hasScope, verifyAccessToken } from "./auth.js";
+import type { Logger } from "./log.js";
+import { busyProblem, internalProblem, problemResponse } from "./problem.js";
+import { headerMap, readJsonBody, validate } from "./request.js";
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+type RouteOf<Op extends OperationId> = Extract<AnyRoute, { operationId: Op }>;
+
+export interface RequestContext<Op extends OperationId = OperationId> {
+  route: RouteSpec;
+  requestId: string;
+  headers: Record<string, string>;
+  /** Present on every route that needs a scope. */
+  caller: RouteOf<Op>["scope"] extends null ? null : Caller;
+  body: RouteOf<Op> extends { body: infer B } ? Infer<B> : undefined;
+  query: RouteOf<Op> extends { query: infer Q } ? Infer<Q> : Record<string, never>;
+  params: RouteOf<Op> extends { params: infer P } ? Infer<P> : Record<string, never>;
+}
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  /** A body sent as it is (JSON Lines, say), with its content type. */
+  text?: { contentType: string; body: string };
+  headers?: Record<string, string>;
+}
+
+export type Implementations<Op extends OperationId> = {
+  [K in Op]: (ctx: RequestContext<K>) => Promise<HttpResult>;
+};
+
+export interface HttpDeps {
+  auth: () => Promise<AuthConfig>;
+  registry: Pick<RegistryStore, "partnerByClientId">;
+  clock: Clock;
+  log: Logger;
+}
+
+interface Resolved {
+  route: RouteSpec;
+  params: Record<string, string>;
+  requestId: string;
+  caller: Caller | null;
+}
+
+function resolveRoute(event: APIGatewayProxyEvent): { route: RouteSpec; params: Record<string, string> } {
+  const matched = matchRoute(event.httpMethod, event.path);
+  if (matched === null) throw notFound("No such route.");
+  if ("allow" in matched) throw methodNotAllowed(matched.allow);
+  return matched;
+}
+
+async function authenticate(
+  route: RouteSpec,
+  headers: Record<string, string>,
+  requestId: string,
+  deps: HttpDeps,
+): Promise<Caller | null> {
+  if (route.scope === null) return null;
+  const token = bearerToken(headers.authorization);
+  const identity = await verifyAccessToken(token, await deps.auth(), deps.clock.now());
+  const partner = await deps.registry.partnerByClientId(identity.clientId);
+  if (!partner) throw forbidden("This OAuth client is not registered to any partner.");
+  if (!hasScope(identity.scopes, route.scope)) throw insufficientScope(route.scope);
+  return { partner, sub: identity.sub, clientId: identity.clientId, scopes: identity.scopes, requestId };
+}
+
+function toResponse(result: HttpResult, requestId: string): APIGatewayProxyResult {
+  const headers: Record<string, string> = { "X-Request-Id": requestId, ...result.headers };
+  if (result.text) {
+    return {
+      statusCode: result.status,
+      headers: { ...headers, "Content-Type": result.text.contentType },
+      body: result.text.body,
+    };
+  }
+  if (result.body === undefined) return { statusCode: result.status, headers, body: "" };
+  return {
+    statusCode: result.status,
+    headers: { ...headers, "Content-Type": "application/json" },
+    body: JSON.stringify(result.body),
+  };
+}
+
+/**
+ * The Lambda handler for one group of routes, the same on API Gateway and behind the local
+ * server: find the route, authenticate, validate strictly, run the use case, answer. Every
+ * error leaves as problem+json; only errors we named reach the caller, the rest are a 500
+ * whose details stay in the log.
+ */
+export function createHttpHandler<Op extends OperationId>(
+  implementations: Implementations<Op>,
+  deps: HttpDeps,
+) {
+  const started = new WeakMap<object, number>();
+  const resolved = new WeakMap<object, Resolved>();
+
+  const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const requestId = event.requestContext?.requestId ?? randomUUID();
+    const headers = headerMap(event);
+    const { route, params } = resolveRoute(event);
+    resolved.set(event, { route, params, requestId, caller: null });
+    const caller = await authenticate(route, headers, requestId, deps);
+    resolved.set(event, { route, params, requestId, caller });
+    const implementation = (
+      implementations as Record<string, ((ctx: unknown) => Promise<HttpResult>) | undefined>
+    )[route.operationId];
+    if (!implementation) throw notFound("No such route.");
+    const body = route.body
+      ? validate(route.body, readJsonBody(event, headers, route.bodyOptional ?? false), "body")
+      : undefined;
+    const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, "query") : {};
+    const validParams = route.params ? validate(route.params, params, "path") : params;
+    const result = await implementation({
+      route,
+      requestId,
+      headers,
+      caller,
+      body,
+      query,
+      params: validParams,
+    });
+    return toResponse(result, requestId);
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+    .before((request) => {
+      started.set(request.event, Date.now());
+    })
+    .after((request) => {
+      logRequest(
+        deps.log,
+        request.event,
+        request.response?.statusCode ?? 0,
+        resolved.get(request.event),
+        started,
+      );
+    })
+    .onError((request) => {
+      const known = resolved.get(request.event);
+      const requestId = known?.requestId ?? request.event.requestContext?.requestId ?? "unknown";
+      const error = request.error;
+      const named = error instanceof LanternError ? error : busyProblem(error);
+      if (named) {
+        request.response = problemResponse(named);
+      } else {
+        // Only the error's name: its message may echo what the caller sent.
+        deps.log.error("unhandled error", { requestId, error: error?.name ?? "unknown" });
+        request.response = internalProblem(requestId);
+      }
+      request.response.headers = { ...request.response.headers, "X-Request-Id": requestId };
+      logRequest(deps.log, request.event, request.response.statusCode, known, started);
+    });
+}
+
+function logRequest(
+  log: Logger,
+  event: APIGatewayProxyEvent,
+  status: number,
+  known: Resolved | undefined,
+  started: WeakMap<object, number>,
+): void {
+  log.info("request", {
+    requestId: known?.requestId,
+    method: event.httpMethod,
+    route: known?.route.path ?? "unmatched",
+    status,
+    partnerId: known?.caller?.partner.id,
+    durationMs: Date.now() - (started.get(event) ?? Date.now()),
+  });
+}
+
+export { routes };

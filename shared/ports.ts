@@ -1,0 +1,141 @@
+import type { Actor, AuditDraft, AuditEvent, ChainProblem } from "./domain/audit.js";
+import type { ConcernSubmission } from "./domain/concern.js";
+import type { Payload } from "./domain/minimise.js";
+import type { Agreement, Partner, RoutingRule } from "./domain/registry.js";
+import type { UnresolvedRoute } from "./domain/routing.js";
+import type { DataCategory, NotificationStatus, Outcome, RefusalReason } from "./domain/vocabulary.js";
+
+/** What the use cases need from the world. Adapters (DynamoDB, local keys) implement these. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  next(prefix: "con" | "ntf" | "evt"): string;
+}
+
+export interface NotificationRecord {
+  id: string;
+  recipientId: string;
+  status: NotificationStatus;
+  concernId: string;
+  concernType: string;
+  occurredAt: string;
+  dueBy: string;
+  agreement: { id: string; version: number } | null;
+  dataCategories: DataCategory[];
+  purpose: string;
+  lawfulBasis: string[] | null;
+  breakGlass: boolean;
+  subjectId: string;
+  discloserId: string;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: Actor | null;
+  outcome: { outcome: Outcome; note: string | null; recordedAt: string; recordedBy: Actor } | null;
+  payload: Payload;
+  payloadSha256: string;
+}
+
+export interface ConcernRecord {
+  id: string;
+  discloserId: string;
+  submittedBy: Actor;
+  receivedAt: string;
+  subjectId: string;
+  concernType: string;
+  riskRating: string;
+  area: string;
+  occurredAt: string;
+  body: Omit<ConcernSubmission, "breakGlass">;
+  breakGlass: { justification: string } | null;
+  notificationIds: string[];
+  refusals: { recipientId: string; reason: RefusalReason }[];
+  unresolvedRoutes: UnresolvedRoute[];
+}
+
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+export interface Idempotency {
+  partnerId: string;
+  key: string;
+  requestSha256: string;
+  response: StoredResponse;
+  expiresAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface AuditQuery {
+  subjectId?: string | undefined;
+  partnerId?: string | undefined;
+  concernId?: string | undefined;
+  action?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export interface RegistryStore {
+  partnerByClientId(clientId: string): Promise<Partner | null>;
+  listPartners(): Promise<Partner[]>;
+  listAgreements(): Promise<Agreement[]>;
+  routingRules(): Promise<RoutingRule[]>;
+  /** Load a whole registry at once (the demo registry on a first start), audited. */
+  seed(
+    registry: { partners: Partner[]; agreements: Agreement[]; rules: RoutingRule[] },
+    events: AuditDraft[],
+  ): Promise<void>;
+  isEmpty(): Promise<boolean>;
+}
+
+export interface ConcernStore {
+  /** One transaction: the concern, its notifications, its audit events and the idempotency record. */
+  recordConcern(
+    concern: ConcernRecord,
+    notifications: NotificationRecord[],
+    events: AuditDraft[],
+    idempotency: Idempotency | null,
+  ): Promise<"ok" | "idempotency_conflict">;
+  findIdempotency(partnerId: string, key: string): Promise<Idempotency | null>;
+  getConcern(id: string): Promise<ConcernRecord | null>;
+  getNotifications(ids: readonly string[]): Promise<NotificationRecord[]>;
+}
+
+export interface NotificationStore {
+  getNotification(id: string): Promise<NotificationRecord | null>;
+  listNotifications(
+    recipientId: string,
+    status: NotificationStatus | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<NotificationRecord>>;
+  /** Write the new state only if the stored status is still `expectedStatus`, with its events. */
+  transition(
+    next: NotificationRecord,
+    expectedStatus: NotificationStatus,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict">;
+  /** Record an audit event with no other change (an opening of a notification, an export). */
+  audit(events: AuditDraft[]): Promise<AuditEvent[]>;
+}
+
+export interface AuditStore {
+  query(filter: AuditQuery, cursor: string | undefined, limit: number): Promise<Page<AuditEvent>>;
+  shardCount(): number;
+  /** Every event of a shard in seq order, page by page. */
+  readShard(shard: number): AsyncIterable<AuditEvent[]>;
+}
+
+export interface Verification {
+  valid: boolean;
+  eventsChecked: number;
+  checkpointsChecked: number;
+  problems: ChainProblem[];
+}
