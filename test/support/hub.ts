@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../../infra/local/dynamodb-local.js";
+import { mintToken } from "../../infra/local/token.js";
+
+export interface Hub {
+  url: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  child: ChildProcess;
+  output: () => string;
+  token(clientId: string, scope: string, sub?: string): Promise<string>;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Start the hub exactly as `npm start` does, in a child process on a free loopback port,
+ * and wait until it says it is serving.
+ */
+export async function startHub(env: NodeJS.ProcessEnv = {}): Promise<Hub> {
+  const dataDir = env.LANTERN_DATA_DIR ?? mkdtempSync(join(tmpdir(), "lantern-e2e-"));
+  const port = await freePort();
+  const fullEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    LANTERN_TABLE_PREFIX: `e2e${randomUUID().slice(0, 8)}`,
+    ...env,
+    LANTERN_DATA_DIR: dataDir,
+    PORT: String(port),
+  };
+  const child = spawn(process.execPath, ["--import", "tsx", "infra/local/main.ts"], {
+    env: fullEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`hub did not start: ${err}`)), 60_000);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      err += chunk.toString("utf8");
+      output += chunk.toString("utf8");
+      if (err.includes("serving on")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`hub exited with ${code}: ${err}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    env: fullEnv,
+    child,
+    output: () => output,
+    token: (clientId, scope, sub) => mintToken({ dataDir, clientId, scope, sub }),
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/** fetch with a JSON body and a bearer token. */
+export async function call(
+  hub: Hub,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  } else if (options.raw !== undefined) {
+    body = options.raw;
+  }
+  const response = await fetch(`${hub.url}${path}`, { method, headers, body });
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> & { items?: unknown[] } };
+}
