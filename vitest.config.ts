@@ -17,6 +17,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      { test: { name: "infra", include: ["test/infra/**/*.test.ts"], testTimeout: 120_000 } },
       {
         test: {
           name: "e2e",
