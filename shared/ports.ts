@@ -82,6 +82,42 @@ export interface AuditQuery {
   to?: string | undefined;
 }
 
+/** A registry entry with the revision its next write must find (optimistic concurrency). */
+export interface Versioned<T> {
+  value: T;
+  revision: number;
+}
+
+export interface WebhookSecrets {
+  current: string;
+  previous: string | null;
+  previousValidUntil: string | null;
+}
+
+export interface PartnerRecord extends Partner {
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BreakGlassReview {
+  /** The notification the break-glass disclosure created. */
+  id: string;
+  concernId: string;
+  subjectId: string;
+  recipientId: string;
+  discloserId: string;
+  disclosedAt: string;
+  disclosedBy: Actor;
+  dataCategories: DataCategory[];
+  overrodeReason: RefusalReason;
+  justification: string;
+  status: "pending" | "reviewed";
+  finding: "justified" | "not_justified" | "needs_follow_up" | null;
+  note: string | null;
+  reviewedAt: string | null;
+  reviewedBy: Actor | null;
+}
+
 export interface RegistryStore {
   partnerByClientId(clientId: string): Promise<Partner | null>;
   listPartners(): Promise<Partner[]>;
@@ -93,6 +129,38 @@ export interface RegistryStore {
     events: AuditDraft[],
   ): Promise<void>;
   isEmpty(): Promise<boolean>;
+  getPartner(id: string): Promise<Versioned<PartnerRecord> | null>;
+  createPartner(
+    partner: PartnerRecord,
+    secrets: WebhookSecrets | null,
+    events: AuditDraft[],
+  ): Promise<"ok" | "id_taken" | "client_taken">;
+  updatePartner(
+    previous: Versioned<PartnerRecord>,
+    next: PartnerRecord,
+    secrets: WebhookSecrets | null,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict" | "client_taken">;
+  webhookSecrets(partnerId: string): Promise<WebhookSecrets | null>;
+  getAgreement(id: string): Promise<Versioned<Agreement> | null>;
+  createAgreement(agreement: Agreement, events: AuditDraft[]): Promise<"ok" | "id_taken">;
+  saveAgreement(next: Agreement, expectedRevision: number, events: AuditDraft[]): Promise<"ok" | "conflict">;
+  routingRuleSet(): Promise<Versioned<RoutingRule[]>>;
+  replaceRoutingRules(
+    rules: RoutingRule[],
+    expectedRevision: number,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict">;
+}
+
+export interface ReviewStore {
+  listReviews(
+    status: BreakGlassReview["status"] | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<BreakGlassReview>>;
+  getReview(id: string): Promise<BreakGlassReview | null>;
+  saveReview(next: BreakGlassReview, events: AuditDraft[]): Promise<"ok" | "conflict">;
 }
 
 export interface ConcernStore {
@@ -102,6 +170,7 @@ export interface ConcernStore {
     notifications: NotificationRecord[],
     events: AuditDraft[],
     idempotency: Idempotency | null,
+    reviews?: BreakGlassReview[],
   ): Promise<"ok" | "idempotency_conflict">;
   findIdempotency(partnerId: string, key: string): Promise<Idempotency | null>;
   getConcern(id: string): Promise<ConcernRecord | null>;

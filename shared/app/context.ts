@@ -1,4 +1,4 @@
-import type { Actor } from "../domain/audit.js";
+import type { Actor, AuditDraft } from "../domain/audit.js";
 import type { Partner } from "../domain/registry.js";
 
 /** Who is calling: the partner their OAuth client belongs to, the user, and the request. */
@@ -12,4 +12,25 @@ export interface Caller {
 
 export function actorOf(caller: Caller): Actor {
   return { partnerId: caller.partner.id, sub: caller.sub, clientId: caller.clientId };
+}
+
+/** An audit event with every member the contract lists, `null` unless given. */
+export function auditDraft(
+  fields: Pick<AuditDraft, "id" | "at" | "action" | "actor"> & Partial<AuditDraft>,
+): AuditDraft {
+  return {
+    subjectId: null,
+    concernId: null,
+    notificationId: null,
+    recipientId: null,
+    agreement: null,
+    purpose: null,
+    lawfulBasis: null,
+    dataCategories: null,
+    payloadSha256: null,
+    reason: null,
+    target: null,
+    requestId: null,
+    ...fields,
+  };
 }

@@ -35,6 +35,7 @@ export async function seedRegistry(
     ...registry.agreements.map((a) => event("agreement_changed", "agreement", a.id, "created_active")),
     event("routing_changed", "routing_rules", "all", "replaced"),
   ];
-  await deps.registry.seed(registry, events);
+  const partners = registry.partners.map((p) => ({ ...p, createdAt: at, updatedAt: at }));
+  await deps.registry.seed({ ...registry, partners }, events);
   return true;
 }

@@ -8,6 +8,7 @@ import { ageOn, utc } from "../domain/time.js";
 import { MAX_SUBJECT_AGE, type RefusalReason } from "../domain/vocabulary.js";
 import { conflict, type FieldError, validationFailed } from "../errors.js";
 import type {
+  BreakGlassReview,
   Clock,
   ConcernRecord,
   ConcernStore,
@@ -174,13 +175,49 @@ export async function submitConcern(
           response,
           expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         };
-  const outcome = await deps.concerns.recordConcern(record, notifications, events, idempotency);
+  const reviews = breakGlassReviews(record, notifications, events);
+  const outcome = await deps.concerns.recordConcern(record, notifications, events, idempotency, reviews);
   if (outcome === "idempotency_conflict" && idempotencyKey !== undefined) {
     // Another request with the same key committed first: answer as it was answered.
     const replay = await replayed(deps, caller, idempotencyKey, requestSha256);
     if (replay) return replay;
   }
   return response;
+}
+
+/** Every break-glass disclosure waits in IG's review queue, created in the same transaction. */
+function breakGlassReviews(
+  concern: ConcernRecord,
+  notifications: readonly NotificationRecord[],
+  events: readonly AuditDraft[],
+): BreakGlassReview[] {
+  if (!concern.breakGlass) return [];
+  const justification = concern.breakGlass.justification;
+  return events
+    .filter((e) => e.action === "break_glass_disclosure")
+    .flatMap((e) => {
+      const n = notifications.find((x) => x.id === e.notificationId);
+      if (!n) return [];
+      return [
+        {
+          id: n.id,
+          concernId: concern.id,
+          subjectId: concern.subjectId,
+          recipientId: n.recipientId,
+          discloserId: concern.discloserId,
+          disclosedAt: concern.receivedAt,
+          disclosedBy: concern.submittedBy,
+          dataCategories: n.dataCategories,
+          overrodeReason: e.reason as RefusalReason,
+          justification,
+          status: "pending" as const,
+          finding: null,
+          note: null,
+          reviewedAt: null,
+          reviewedBy: null,
+        },
+      ];
+    });
 }
 
 type BaseEvent = Pick<AuditDraft, "at" | "actor" | "subjectId" | "concernId" | "target" | "requestId">;

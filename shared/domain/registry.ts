@@ -30,30 +30,50 @@ export const AgeRangeSchema = z
   .refine((r) => r.min <= r.max, { message: "min must not exceed max", path: ["max"] })
   .meta({ id: "AgeRange", description: "Whole years of age at the time of disclosure, inclusive." });
 
+const agreementTermsShape = {
+  title: requiredText(200),
+  purposes: z.array(requiredText(100)).min(1).max(20),
+  lawfulBasis: z.array(requiredText(200)).min(1).max(20),
+  concernTypes: z.array(z.enum(CONCERN_TYPES)).min(1),
+  dataCategories: z.array(z.enum(DATA_CATEGORIES)).min(1),
+  ageRange: AgeRangeSchema,
+  areas: z.array(slug).min(1).max(100),
+  validFrom: dateTime,
+  validTo: dateTime,
+  retentionDays: z.int().min(1).max(36_500),
+};
+
+const validityInOrder = {
+  check: (t: { validFrom: string; validTo: string }) => Date.parse(t.validTo) > Date.parse(t.validFrom),
+  message: { message: "validTo must be after validFrom", path: ["validTo"] },
+};
+
 export const AgreementTermsSchema = z
-  .object({
-    title: requiredText(200),
-    purposes: z.array(requiredText(100)).min(1).max(20),
-    lawfulBasis: z.array(requiredText(200)).min(1).max(20),
-    concernTypes: z.array(z.enum(CONCERN_TYPES)).min(1),
-    dataCategories: z.array(z.enum(DATA_CATEGORIES)).min(1),
-    ageRange: AgeRangeSchema,
-    areas: z.array(slug).min(1).max(100),
-    validFrom: dateTime,
-    validTo: dateTime,
-    retentionDays: z.int().min(1).max(36_500),
-  })
+  .object(agreementTermsShape)
   .strict()
-  .refine((t) => Date.parse(t.validTo) > Date.parse(t.validFrom), {
-    message: "validTo must be after validFrom",
-    path: ["validTo"],
-  });
+  .refine(validityInOrder.check, validityInOrder.message)
+  .meta({ id: "AgreementTerms", description: "The terms of one version of a data-sharing agreement." });
 export type AgreementTerms = z.infer<typeof AgreementTermsSchema>;
+
+/** A draft's terms may be changed member by member; the result is validated whole. */
+export const AgreementTermsPatchSchema = z
+  .object(agreementTermsShape)
+  .partial()
+  .strict()
+  .meta({ id: "AgreementTermsPatch" });
+
+export const AgreementCreateSchema = z
+  .object({ id: slug, discloserId: slug, recipientId: slug, ...agreementTermsShape })
+  .strict()
+  .refine(validityInOrder.check, validityInOrder.message)
+  .meta({ id: "AgreementCreate" });
+export type AgreementCreate = z.infer<typeof AgreementCreateSchema>;
 
 export const AgreementVersionSchema = z
   .object({
     version: z.int().min(1),
     status: z.enum(AGREEMENT_STATUSES),
+    title: z.string().optional(),
     purposes: z.array(z.string()),
     lawfulBasis: z.array(z.string()),
     concernTypes: z.array(z.enum(CONCERN_TYPES)),

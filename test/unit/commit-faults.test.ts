@@ -2,8 +2,8 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { commitWithAudit, WriteConditionFailed } from "../../shared/adapters/dynamodb/commit.js";
 import { documentClient } from "../../shared/adapters/dynamodb/client.js";
+import { commitWithAudit, WriteConditionFailed } from "../../shared/adapters/dynamodb/commit.js";
 import type { AuditDraft } from "../../shared/domain/audit.js";
 import { LanternError } from "../../shared/errors.js";
 
@@ -47,10 +47,7 @@ describe("commitWithAudit under faults", () => {
   });
 
   it("re-reads the head and retries when another writer took the seq", async () => {
-    ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(cancelled("None", "ConditionalCheckFailed"))
-      .resolves({});
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled("None", "ConditionalCheckFailed")).resolves({});
 
     const events = await commitWithAudit(doc, tables, [write], [draft], options);
 
@@ -84,7 +81,9 @@ describe("commitWithAudit under faults", () => {
   it("reports a failed condition on the caller's own write without retrying", async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled("ConditionalCheckFailed", "None"));
 
-    await expect(commitWithAudit(doc, tables, [write], [draft], options)).rejects.toBeInstanceOf(WriteConditionFailed);
+    await expect(commitWithAudit(doc, tables, [write], [draft], options)).rejects.toBeInstanceOf(
+      WriteConditionFailed,
+    );
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 

@@ -22,12 +22,18 @@ describe("the OpenAPI document", () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/(schemas|responses)\/([^"]+)"/g)];
     expect(refs.length).toBeGreaterThan(10);
     for (const [, kind, name] of refs) {
-      expect(doc.components[kind as "schemas" | "responses"][name as string], `${kind}/${name}`).toBeDefined();
+      expect(
+        doc.components[kind as "schemas" | "responses"][name as string],
+        `${kind}/${name}`,
+      ).toBeDefined();
     }
   });
 
   it("generates the concern schema from zod, strict and with the voice of the child required", () => {
-    const concern = doc.components.schemas.ConcernSubmission as { additionalProperties: boolean; required: string[] };
+    const concern = doc.components.schemas.ConcernSubmission as {
+      additionalProperties: boolean;
+      required: string[];
+    };
     expect(concern.additionalProperties).toBe(false);
     expect(concern.required).toContain("voiceOfChild");
   });

@@ -10,7 +10,7 @@ import { amyConcern } from "../support/fixtures.js";
 const RECEIVED_AT = new Date("2026-11-20T21:45:00.000Z");
 const HOUR = 3_600_000;
 
-const after = (hours: number) => new Date(RECEIVED_AT.getTime() + hours * HOUR).toISOString();
+const hoursAfterReceipt = (hours: number) => new Date(RECEIVED_AT.getTime() + hours * HOUR).toISOString();
 
 function routeDemo(concern: ConcernSubmission, rules: readonly RoutingRule[] = DEMO_RULES) {
   return route({ concern, receivedAt: RECEIVED_AT, rules, partners: DEMO_PARTNERS });
@@ -53,7 +53,7 @@ describe("route with the demo registry", () => {
         ruleIds: ["mash-all"],
         purpose: "safeguarding",
         dataCategories: [...DATA_CATEGORIES],
-        dueBy: after(4),
+        dueBy: hoursAfterReceipt(4),
       },
     ]);
     expect(result.unresolved).toEqual([]);
@@ -72,7 +72,7 @@ describe("route with the demo registry", () => {
 
     // Assess
     const mash = result.routes.find((r) => r.recipientId === "essex-mash");
-    expect(mash?.dueBy.toISOString()).toBe(after(hours));
+    expect(mash?.dueBy.toISOString()).toBe(hoursAfterReceipt(hours));
   });
 
   it("does not route youth offending for a 9-year-old at all: no route, nothing unresolved", () => {
@@ -88,7 +88,10 @@ describe("route with the demo registry", () => {
 
   it("routes youth offending for a 14-year-old to the YOS, due 72 hours from receipt", () => {
     // Prepare
-    const concern = withSubject({ dateOfBirth: "2012-01-01" }, amyConcern({ concernType: "youth_offending" }));
+    const concern = withSubject(
+      { dateOfBirth: "2012-01-01" },
+      amyConcern({ concernType: "youth_offending" }),
+    );
 
     // Act
     const result = routeDemo(concern);
@@ -100,7 +103,7 @@ describe("route with the demo registry", () => {
         ruleIds: ["youth-offending"],
         purpose: "safeguarding",
         dataCategories: ["identity", "contact", "education", "offences", "risk", "officer"],
-        dueBy: after(72),
+        dueBy: hoursAfterReceipt(72),
       },
     ]);
     expect(result.unresolved).toEqual([]);
@@ -111,16 +114,19 @@ describe("route with the demo registry", () => {
     ["2016-11-21", "10 tomorrow", []],
     ["2008-11-21", "17, 18 tomorrow", ["essex-yos"]],
     ["2008-11-20", "18 today", []],
-  ])("applies the youth offending age range 10-17 inclusively (born %s: %s)", (dateOfBirth, _label, expected) => {
-    // Prepare
-    const concern = withSubject({ dateOfBirth }, amyConcern({ concernType: "youth_offending" }));
+  ])(
+    "applies the youth offending age range 10-17 inclusively (born %s: %s)",
+    (dateOfBirth, _label, expected) => {
+      // Prepare
+      const concern = withSubject({ dateOfBirth }, amyConcern({ concernType: "youth_offending" }));
 
-    // Act
-    const result = routeDemo(concern);
+      // Act
+      const result = routeDemo(concern);
 
-    // Assess
-    expect(result.routes.map((r) => r.recipientId)).toEqual(expected);
-  });
+      // Assess
+      expect(result.routes.map((r) => r.recipientId)).toEqual(expected);
+    },
+  );
 
   it("sends a looked-after missing child to the MASH and the emergency duty team (+2h)", () => {
     // Prepare
@@ -136,14 +142,14 @@ describe("route with the demo registry", () => {
         ruleIds: ["mash-all"],
         purpose: "safeguarding",
         dataCategories: [...DATA_CATEGORIES],
-        dueBy: after(4),
+        dueBy: hoursAfterReceipt(4),
       },
       {
         recipientId: "essex-edt",
         ruleIds: ["missing-looked-after"],
         purpose: "safeguarding",
         dataCategories: ["identity", "contact", "care_status", "incident", "officer"],
-        dueBy: after(2),
+        dueBy: hoursAfterReceipt(2),
       },
     ]);
     expect(result.unresolved).toEqual([]);
@@ -212,8 +218,8 @@ describe("route with the demo registry", () => {
 
     // Assess
     expect(result.routes.map((r) => [r.recipientId, r.dueBy.toISOString()])).toEqual([
-      ["essex-mash", after(24)],
-      ["essex-health", after(24)],
+      ["essex-mash", hoursAfterReceipt(24)],
+      ["essex-health", hoursAfterReceipt(24)],
     ]);
   });
 });
@@ -250,7 +256,7 @@ describe("route when two rules reach the same partner", () => {
         ruleIds: ["mash-slow", "mash-fast"],
         purpose: "safeguarding",
         dataCategories: ["identity", "contact", "risk", "voice_of_child", "officer"],
-        dueBy: after(2),
+        dueBy: hoursAfterReceipt(2),
       },
     ]);
     expect(result.unresolved).toEqual([]);
@@ -265,7 +271,7 @@ describe("route when two rules reach the same partner", () => {
 
     // Assess
     expect(result.routes).toHaveLength(1);
-    expect(result.routes[0]?.dueBy.toISOString()).toBe(after(2));
+    expect(result.routes[0]?.dueBy.toISOString()).toBe(hoursAfterReceipt(2));
     expect(result.routes[0]?.ruleIds).toEqual(["mash-fast", "mash-slow"]);
   });
 
@@ -283,6 +289,9 @@ describe("route when two rules reach the same partner", () => {
     const result = routeDemo(amyConcern(), [orphan]);
 
     // Assess
-    expect(result).toEqual({ routes: [], unresolved: [{ ruleId: "to-nobody", reason: "partner_not_registered" }] });
+    expect(result).toEqual({
+      routes: [],
+      unresolved: [{ ruleId: "to-nobody", reason: "partner_not_registered" }],
+    });
   });
 });

@@ -7,12 +7,14 @@ import {
 import type { AuditDraft, AuditEvent } from "../../domain/audit.js";
 import type { NotificationStatus } from "../../domain/vocabulary.js";
 import type {
+  BreakGlassReview,
   ConcernRecord,
   ConcernStore,
   Idempotency,
   NotificationRecord,
   NotificationStore,
   Page,
+  ReviewStore,
 } from "../../ports.js";
 import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
@@ -26,7 +28,21 @@ const keys = {
     pk: `IDEMPOTENCY#${partnerId}#${key}`,
     sk: "IDEMPOTENCY",
   }),
+  review: (id: string) => ({ pk: `REVIEW#${id}`, sk: "REVIEW" }),
 };
+
+/** The break-glass review queue: all reviews oldest first (gsi1), and by status (gsi2). */
+function reviewItem(r: BreakGlassReview): Record<string, unknown> {
+  const order = `${r.disclosedAt}#${r.id}`;
+  return {
+    ...keys.review(r.id),
+    gsi1pk: "REVIEWS",
+    gsi1sk: order,
+    gsi2pk: `REVIEWS#${r.status}`,
+    gsi2sk: order,
+    data: r,
+  };
+}
 
 /** The inbox indexes: newest first across all statuses (gsi1) and within one status (gsi2). */
 function notificationItem(n: NotificationRecord): Record<string, unknown> {
@@ -41,7 +57,7 @@ function notificationItem(n: NotificationRecord): Record<string, unknown> {
   };
 }
 
-export class DynamoConcernStore implements ConcernStore, NotificationStore {
+export class DynamoConcernStore implements ConcernStore, NotificationStore, ReviewStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: TableNames,
@@ -53,6 +69,7 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore {
     notifications: NotificationRecord[],
     events: AuditDraft[],
     idempotency: Idempotency | null,
+    reviews: BreakGlassReview[] = [],
   ): Promise<"ok" | "idempotency_conflict"> {
     const table = this.tables.data;
     const writes: Write[] = [];
@@ -73,6 +90,7 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore {
         data: concern,
       }),
       ...notifications.map((n) => createOnly(table, notificationItem(n))),
+      ...reviews.map((r) => createOnly(table, reviewItem(r))),
     );
     try {
       await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
@@ -124,6 +142,53 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore {
       new GetCommand({ TableName: this.tables.data, Key: keys.notification(id), ConsistentRead: true }),
     );
     return (out.Item?.data as NotificationRecord | undefined) ?? null;
+  }
+
+  async listReviews(
+    status: BreakGlassReview["status"] | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<BreakGlassReview>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.data,
+        IndexName: status ? INDEX.gsi2 : INDEX.gsi1,
+        KeyConditionExpression: status ? "gsi2pk = :pk" : "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": status ? `REVIEWS#${status}` : "REVIEWS" },
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, isStringRecord),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((item) => item.data as BreakGlassReview),
+      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
+    };
+  }
+
+  async getReview(id: string): Promise<BreakGlassReview | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tables.data, Key: keys.review(id), ConsistentRead: true }),
+    );
+    return (out.Item?.data as BreakGlassReview | undefined) ?? null;
+  }
+
+  async saveReview(next: BreakGlassReview, events: AuditDraft[]): Promise<"ok" | "conflict"> {
+    const write: Write = {
+      Put: {
+        TableName: this.tables.data,
+        Item: reviewItem(next),
+        ConditionExpression: "#data.#status = :pending",
+        ExpressionAttributeNames: { "#data": "data", "#status": "status" },
+        ExpressionAttributeValues: { ":pending": "pending" },
+      },
+    };
+    try {
+      await commitWithAudit(this.doc, this.tables, [write], events, this.commitOptions);
+      return "ok";
+    } catch (error: unknown) {
+      if (error instanceof WriteConditionFailed) return "conflict";
+      throw error;
+    }
   }
 
   async listNotifications(

@@ -1,13 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
-import type { RegistryStore } from "../../ports.js";
-import { type CommitOptions, commitWithAudit, type Write } from "./commit.js";
+import type { PartnerRecord, RegistryStore, Versioned, WebhookSecrets } from "../../ports.js";
+import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 export const keys = {
   partner: (id: string) => ({ pk: `PARTNER#${id}`, sk: "PARTNER" }),
   client: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: "CLIENT" }),
+  webhookSecrets: (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: "WEBHOOK_SECRETS" }),
   agreement: (id: string) => ({ pk: `AGREEMENT#${id}`, sk: "AGREEMENT" }),
   routing: () => ({ pk: "ROUTING", sk: "RULES" }),
 };
@@ -17,22 +18,57 @@ export function createOnly(table: string, item: Record<string, unknown>): Write 
   return { Put: { TableName: table, Item: item, ConditionExpression: "attribute_not_exists(pk)" } };
 }
 
-export function partnerWrites(table: string, partner: Partner): Write[] {
+/** A put that replaces only the revision it read, so two IG officers cannot overwrite each other. */
+function replaceRevision(table: string, item: Record<string, unknown>, expectedRevision: number): Write {
+  if (expectedRevision === 0) return createOnly(table, { ...item, revision: 1 });
+  return {
+    Put: {
+      TableName: table,
+      Item: { ...item, revision: expectedRevision + 1 },
+      ConditionExpression: "revision = :expected",
+      ExpressionAttributeValues: { ":expected": expectedRevision },
+    },
+  };
+}
+
+const partnerItem = (partner: PartnerRecord | Partner) => ({
+  ...keys.partner(partner.id),
+  gsi1pk: "PARTNERS",
+  gsi1sk: partner.id,
+  data: partner,
+});
+
+function clientWrites(
+  table: string,
+  partnerId: string,
+  added: readonly string[],
+  removed: readonly string[],
+): Write[] {
   return [
-    createOnly(table, { ...keys.partner(partner.id), gsi1pk: "PARTNERS", gsi1sk: partner.id, data: partner }),
-    ...partner.clientIds.map((clientId) =>
-      createOnly(table, { ...keys.client(clientId), data: { partnerId: partner.id } }),
+    ...added.map((clientId) => createOnly(table, { ...keys.client(clientId), data: { partnerId } })),
+    ...removed.map(
+      (clientId): Write => ({
+        Delete: {
+          TableName: table,
+          Key: keys.client(clientId),
+          ConditionExpression: "#data.#partnerId = :partner",
+          ExpressionAttributeNames: { "#data": "data", "#partnerId": "partnerId" },
+          ExpressionAttributeValues: { ":partner": partnerId },
+        },
+      }),
     ),
   ];
 }
 
-export function agreementWrite(table: string, agreement: Agreement): Write {
-  return createOnly(table, {
-    ...keys.agreement(agreement.id),
-    gsi1pk: "AGREEMENTS",
-    gsi1sk: agreement.id,
-    data: agreement,
-  });
+export function partnerWrites(table: string, partner: PartnerRecord | Partner): Write[] {
+  return [
+    createOnly(table, { ...partnerItem(partner), revision: 1 }),
+    ...clientWrites(table, partner.id, partner.clientIds, []),
+  ];
+}
+
+export function agreementItem(agreement: Agreement) {
+  return { ...keys.agreement(agreement.id), gsi1pk: "AGREEMENTS", gsi1sk: agreement.id, data: agreement };
 }
 
 export class DynamoRegistryStore implements RegistryStore {
@@ -42,16 +78,22 @@ export class DynamoRegistryStore implements RegistryStore {
     private readonly commitOptions?: CommitOptions,
   ) {}
 
+  private async get<T>(key: Record<string, string>): Promise<Versioned<T> | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tables.data, Key: key, ConsistentRead: true }),
+    );
+    if (!out.Item) return null;
+    return { value: out.Item.data as T, revision: (out.Item.revision as number | undefined) ?? 1 };
+  }
+
+  private commit(writes: Write[], events: AuditDraft[]) {
+    return commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
+  }
+
   async partnerByClientId(clientId: string): Promise<Partner | null> {
-    const client = await this.doc.send(
-      new GetCommand({ TableName: this.tables.data, Key: keys.client(clientId) }),
-    );
-    const partnerId = (client.Item?.data as { partnerId?: string } | undefined)?.partnerId;
-    if (!partnerId) return null;
-    const partner = await this.doc.send(
-      new GetCommand({ TableName: this.tables.data, Key: keys.partner(partnerId) }),
-    );
-    return (partner.Item?.data as Partner | undefined) ?? null;
+    const client = await this.get<{ partnerId: string }>(keys.client(clientId));
+    if (!client) return null;
+    return (await this.get<Partner>(keys.partner(client.value.partnerId)))?.value ?? null;
   }
 
   private async listKind<T>(kind: string): Promise<T[]> {
@@ -82,10 +124,12 @@ export class DynamoRegistryStore implements RegistryStore {
   }
 
   async routingRules(): Promise<RoutingRule[]> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tables.data, Key: keys.routing(), ConsistentRead: true }),
-    );
-    return ((out.Item?.data as { rules?: RoutingRule[] } | undefined)?.rules ?? []) as RoutingRule[];
+    return (await this.routingRuleSet()).value;
+  }
+
+  async routingRuleSet(): Promise<Versioned<RoutingRule[]>> {
+    const found = await this.get<{ rules: RoutingRule[] }>(keys.routing());
+    return found ? { value: found.value.rules, revision: found.revision } : { value: [], revision: 0 };
   }
 
   async isEmpty(): Promise<boolean> {
@@ -98,8 +142,7 @@ export class DynamoRegistryStore implements RegistryStore {
         Limit: 1,
       }),
     );
-    const rules = await this.routingRules();
-    return (page.Items?.length ?? 0) === 0 && rules.length === 0;
+    return (page.Items?.length ?? 0) === 0 && (await this.routingRuleSet()).revision === 0;
   }
 
   /**
@@ -111,32 +154,110 @@ export class DynamoRegistryStore implements RegistryStore {
     events: AuditDraft[],
   ): Promise<void> {
     const table = this.tables.data;
-    const targetOf = (kind: string, id: string) =>
+    const about = (kind: string, id: string) =>
       events.filter((e) => e.target?.kind === kind && e.target.id === id);
-    for (const partner of registry.partners) {
-      await commitWithAudit(
-        this.doc,
-        this.tables,
-        partnerWrites(table, partner),
-        targetOf("partner", partner.id),
-        this.commitOptions,
-      );
-    }
+    for (const partner of registry.partners)
+      await this.commit(partnerWrites(table, partner), about("partner", partner.id));
     for (const agreement of registry.agreements) {
-      await commitWithAudit(
-        this.doc,
-        this.tables,
-        [agreementWrite(table, agreement)],
-        targetOf("agreement", agreement.id),
-        this.commitOptions,
+      await this.commit(
+        [createOnly(table, { ...agreementItem(agreement), revision: 1 })],
+        about("agreement", agreement.id),
       );
     }
-    await commitWithAudit(
-      this.doc,
-      this.tables,
-      [{ Put: { TableName: table, Item: { ...keys.routing(), data: { rules: registry.rules } } } }],
-      targetOf("routing_rules", "all"),
-      this.commitOptions,
+    await this.commit(
+      [replaceRevision(table, { ...keys.routing(), data: { rules: registry.rules } }, 0)],
+      about("routing_rules", "all"),
     );
+  }
+
+  getPartner(id: string): Promise<Versioned<PartnerRecord> | null> {
+    return this.get<PartnerRecord>(keys.partner(id));
+  }
+
+  async webhookSecrets(partnerId: string): Promise<WebhookSecrets | null> {
+    return (await this.get<WebhookSecrets>(keys.webhookSecrets(partnerId)))?.value ?? null;
+  }
+
+  private secretsWrite(partnerId: string, secrets: WebhookSecrets): Write {
+    return {
+      Put: { TableName: this.tables.data, Item: { ...keys.webhookSecrets(partnerId), data: secrets } },
+    };
+  }
+
+  async createPartner(
+    partner: PartnerRecord,
+    secrets: WebhookSecrets | null,
+    events: AuditDraft[],
+  ): Promise<"ok" | "id_taken" | "client_taken"> {
+    const writes = partnerWrites(this.tables.data, partner);
+    if (secrets) writes.push(this.secretsWrite(partner.id, secrets));
+    try {
+      await this.commit(writes, events);
+      return "ok";
+    } catch (error: unknown) {
+      if (error instanceof WriteConditionFailed) return error.index === 0 ? "id_taken" : "client_taken";
+      throw error;
+    }
+  }
+
+  async updatePartner(
+    previous: Versioned<PartnerRecord>,
+    next: PartnerRecord,
+    secrets: WebhookSecrets | null,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict" | "client_taken"> {
+    const added = next.clientIds.filter((c) => !previous.value.clientIds.includes(c));
+    const removed = previous.value.clientIds.filter((c) => !next.clientIds.includes(c));
+    const writes = [
+      replaceRevision(this.tables.data, partnerItem(next), previous.revision),
+      ...clientWrites(this.tables.data, next.id, added, removed),
+    ];
+    if (secrets) writes.push(this.secretsWrite(next.id, secrets));
+    try {
+      await this.commit(writes, events);
+      return "ok";
+    } catch (error: unknown) {
+      if (error instanceof WriteConditionFailed) return error.index === 0 ? "conflict" : "client_taken";
+      throw error;
+    }
+  }
+
+  getAgreement(id: string): Promise<Versioned<Agreement> | null> {
+    return this.get<Agreement>(keys.agreement(id));
+  }
+
+  async createAgreement(agreement: Agreement, events: AuditDraft[]): Promise<"ok" | "id_taken"> {
+    return (await this.saveAgreement(agreement, 0, events)) === "ok" ? "ok" : "id_taken";
+  }
+
+  async saveAgreement(
+    next: Agreement,
+    expectedRevision: number,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict"> {
+    try {
+      await this.commit([replaceRevision(this.tables.data, agreementItem(next), expectedRevision)], events);
+      return "ok";
+    } catch (error: unknown) {
+      if (error instanceof WriteConditionFailed) return "conflict";
+      throw error;
+    }
+  }
+
+  async replaceRoutingRules(
+    rules: RoutingRule[],
+    expectedRevision: number,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict"> {
+    try {
+      await this.commit(
+        [replaceRevision(this.tables.data, { ...keys.routing(), data: { rules } }, expectedRevision)],
+        events,
+      );
+      return "ok";
+    } catch (error: unknown) {
+      if (error instanceof WriteConditionFailed) return "conflict";
+      throw error;
+    }
   }
 }

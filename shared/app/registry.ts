@@ -1,0 +1,351 @@
+import { randomBytes } from "node:crypto";
+import {
+  addVersion,
+  changeStatus,
+  createAgreement,
+  type LifecycleAction,
+  type LifecycleResult,
+  termsOf,
+  updateDraft,
+} from "../domain/agreement-lifecycle.js";
+import { coverage } from "../domain/coverage.js";
+import {
+  type Agreement,
+  type AgreementCreate,
+  type AgreementTerms,
+  AgreementTermsSchema,
+  type Partner,
+  type RoutingRule,
+} from "../domain/registry.js";
+import { validateRules } from "../domain/routing-validation.js";
+import { parseDuration } from "../domain/time.js";
+import { badRequest, conflict, type FieldError, notFound, validationFailed } from "../errors.js";
+import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookSecrets } from "../ports.js";
+import { actorOf, auditDraft, type Caller } from "./context.js";
+
+/**
+ * Information governance runs Lantern's policy through these: partners, data-sharing
+ * agreements and routing rules. Every change commits with its `*_changed` audit event.
+ */
+export interface RegistryDeps {
+  clock: Clock;
+  ids: Ids;
+  registry: RegistryStore;
+  webhookHttpsOnly: boolean;
+}
+
+export const WEBHOOK_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/** `whsec_` + base64 of 32 random bytes, as the Standard Webhooks specification has it. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}
+
+function changeEvent(
+  deps: RegistryDeps,
+  caller: Caller,
+  at: string,
+  action: "partner_changed" | "agreement_changed" | "routing_changed",
+  target: { kind: string; id: string },
+  reason: string,
+  agreement: { id: string; version: number } | null = null,
+) {
+  return auditDraft({
+    id: deps.ids.next("evt"),
+    at,
+    action,
+    actor: actorOf(caller),
+    target,
+    reason,
+    agreement,
+    requestId: caller.requestId,
+  });
+}
+
+export function presentPartner(p: PartnerRecord) {
+  return {
+    id: p.id,
+    name: p.name,
+    type: p.type,
+    areas: p.areas,
+    clientIds: p.clientIds,
+    webhook: p.webhook ?? null,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+function checkWebhook(deps: RegistryDeps, webhook: Partner["webhook"]): void {
+  if (!webhook) return;
+  const protocol = new URL(webhook.url).protocol;
+  const allowed = deps.webhookHttpsOnly ? ["https:"] : ["https:", "http:"];
+  if (!allowed.includes(protocol)) {
+    throw validationFailed([
+      {
+        path: "/webhook/url",
+        message: deps.webhookHttpsOnly ? "must be an https URL" : "must be an http or https URL",
+      },
+    ]);
+  }
+}
+
+export async function registerPartner(deps: RegistryDeps, caller: Caller, input: Partner) {
+  checkWebhook(deps, input.webhook);
+  const at = deps.clock.now().toISOString();
+  const partner: PartnerRecord = {
+    ...input,
+    webhook: input.webhook ?? null,
+    clientIds: [...new Set(input.clientIds)],
+    createdAt: at,
+    updatedAt: at,
+  };
+  const secret = partner.webhook ? newWebhookSecret() : null;
+  const secrets: WebhookSecrets | null = secret
+    ? { current: secret, previous: null, previousValidUntil: null }
+    : null;
+  const result = await deps.registry.createPartner(partner, secrets, [
+    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id: partner.id }, "registered"),
+  ]);
+  if (result === "id_taken") throw conflict(`A partner with id ${partner.id} is already registered.`);
+  if (result === "client_taken")
+    throw conflict("One of these client ids already belongs to another partner.");
+  return { ...presentPartner(partner), ...(secret ? { webhookSecret: secret } : {}) };
+}
+
+export interface PartnerPatch {
+  name?: string | undefined;
+  areas?: string[] | undefined;
+  clientIds?: string[] | undefined;
+  webhook?: Partner["webhook"];
+}
+
+export async function updatePartner(deps: RegistryDeps, caller: Caller, id: string, patch: PartnerPatch) {
+  const previous = await deps.registry.getPartner(id);
+  if (!previous) throw notFound("No such partner.");
+  checkWebhook(deps, patch.webhook);
+  const at = deps.clock.now().toISOString();
+  const next: PartnerRecord = {
+    ...previous.value,
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.areas !== undefined ? { areas: patch.areas } : {}),
+    ...(patch.clientIds !== undefined ? { clientIds: [...new Set(patch.clientIds)] } : {}),
+    ...(patch.webhook !== undefined ? { webhook: patch.webhook } : {}),
+    updatedAt: at,
+  };
+  // A secret is made, and shown once, when a partner first gets a webhook; changing the
+  // URL keeps the secret the partner already holds (rotate it with webhook-secret).
+  const existing = next.webhook ? await deps.registry.webhookSecrets(id) : null;
+  const secret = next.webhook && !existing ? newWebhookSecret() : null;
+  const secrets = secret ? { current: secret, previous: null, previousValidUntil: null } : null;
+  const result = await deps.registry.updatePartner(previous, next, secrets, [
+    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, "updated"),
+  ]);
+  if (result === "conflict")
+    throw conflict("The partner changed while it was being updated; read it and try again.");
+  if (result === "client_taken")
+    throw conflict("One of these client ids already belongs to another partner.");
+  return { ...presentPartner(next), ...(secret ? { webhookSecret: secret } : {}) };
+}
+
+/** A new secret; the old one keeps signing beside it for 24 hours so receivers can switch over. */
+export async function rotateWebhookSecret(deps: RegistryDeps, caller: Caller, id: string) {
+  const partner = await deps.registry.getPartner(id);
+  if (!partner) throw notFound("No such partner.");
+  if (!partner.value.webhook) throw conflict("This partner has no webhook: set one with PATCH first.");
+  const existing = await deps.registry.webhookSecrets(id);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const secret = newWebhookSecret();
+  const previousValidUntil = new Date(now.getTime() + WEBHOOK_ROTATION_OVERLAP_MS).toISOString();
+  const secrets: WebhookSecrets = {
+    current: secret,
+    previous: existing?.current ?? null,
+    previousValidUntil: existing ? previousValidUntil : null,
+  };
+  const result = await deps.registry.updatePartner(partner, { ...partner.value, updatedAt: at }, secrets, [
+    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, "webhook_secret_rotated"),
+  ]);
+  if (result !== "ok") throw conflict("The partner changed while its secret was being rotated; try again.");
+  return { webhookSecret: secret, previousSecretValidUntil: secrets.previousValidUntil };
+}
+
+export async function readPartner(deps: RegistryDeps, id: string) {
+  const found = await deps.registry.getPartner(id);
+  if (!found) throw notFound("No such partner.");
+  return presentPartner(found.value);
+}
+
+export async function listPartners(deps: RegistryDeps) {
+  const partners = (await deps.registry.listPartners()) as PartnerRecord[];
+  return { items: partners.sort((a, b) => a.id.localeCompare(b.id)).map(presentPartner), nextCursor: null };
+}
+
+async function checkParties(deps: RegistryDeps, discloserId: string, recipientId: string): Promise<void> {
+  const [discloser, recipient] = await Promise.all([
+    deps.registry.getPartner(discloserId),
+    deps.registry.getPartner(recipientId),
+  ]);
+  const errors: FieldError[] = [];
+  if (!discloser) errors.push({ path: "/discloserId", message: `no partner ${discloserId} is registered` });
+  if (!recipient) errors.push({ path: "/recipientId", message: `no partner ${recipientId} is registered` });
+  if (discloserId === recipientId)
+    errors.push({ path: "/recipientId", message: "must differ from the discloser" });
+  if (errors.length > 0) throw validationFailed(errors);
+}
+
+export async function createNewAgreement(deps: RegistryDeps, caller: Caller, input: AgreementCreate) {
+  await checkParties(deps, input.discloserId, input.recipientId);
+  const at = deps.clock.now().toISOString();
+  const agreement = createAgreement(input, at);
+  const result = await deps.registry.createAgreement(agreement, [
+    changeEvent(
+      deps,
+      caller,
+      at,
+      "agreement_changed",
+      { kind: "agreement", id: agreement.id },
+      "created_draft",
+      { id: agreement.id, version: 1 },
+    ),
+  ]);
+  if (result === "id_taken") throw conflict(`An agreement with id ${agreement.id} already exists.`);
+  return agreement;
+}
+
+async function loadAgreement(deps: RegistryDeps, id: string) {
+  const found = await deps.registry.getAgreement(id);
+  if (!found) throw notFound("No such agreement.");
+  return found;
+}
+
+export async function readAgreement(deps: RegistryDeps, id: string): Promise<Agreement> {
+  return (await loadAgreement(deps, id)).value;
+}
+
+export async function listAgreements(deps: RegistryDeps) {
+  const agreements = await deps.registry.listAgreements();
+  return { items: agreements.sort((a, b) => a.id.localeCompare(b.id)), nextCursor: null };
+}
+
+/** Apply a change to the latest revision; two IG officers at once: the second one retries on fresh data. */
+async function changeAgreement(
+  deps: RegistryDeps,
+  caller: Caller,
+  id: string,
+  change: (agreement: Agreement, at: string) => LifecycleResult & { reason?: string },
+): Promise<Agreement> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await loadAgreement(deps, id);
+    const at = deps.clock.now().toISOString();
+    const result = change(current.value, at);
+    if (!result.ok) {
+      if (result.problem === "no_such_version") throw notFound(result.detail);
+      throw conflict(result.detail);
+    }
+    const events = result.changes.map((c) =>
+      changeEvent(deps, caller, at, "agreement_changed", { kind: "agreement", id }, `${c.from}_to_${c.to}`, {
+        id,
+        version: c.version,
+      }),
+    );
+    if (events.length === 0) {
+      const newest = Math.max(...result.agreement.versions.map((v) => v.version));
+      events.push(
+        changeEvent(
+          deps,
+          caller,
+          at,
+          "agreement_changed",
+          { kind: "agreement", id },
+          result.reason ?? "changed",
+          { id, version: newest },
+        ),
+      );
+    }
+    if ((await deps.registry.saveAgreement(result.agreement, current.revision, events)) === "ok")
+      return result.agreement;
+  }
+  throw conflict("The agreement is changing under heavy contention; try again.");
+}
+
+export function addAgreementVersion(deps: RegistryDeps, caller: Caller, id: string, terms: AgreementTerms) {
+  return changeAgreement(deps, caller, id, (agreement, at) => ({
+    ok: true,
+    agreement: addVersion(agreement, terms, at),
+    changes: [],
+    reason: "version_created_draft",
+  }));
+}
+
+export function changeAgreementStatus(
+  deps: RegistryDeps,
+  caller: Caller,
+  id: string,
+  version: number,
+  action: LifecycleAction,
+) {
+  return changeAgreement(deps, caller, id, (agreement, at) => changeStatus(agreement, version, action, at));
+}
+
+export function amendDraft(
+  deps: RegistryDeps,
+  caller: Caller,
+  id: string,
+  version: number,
+  patch: Partial<AgreementTerms>,
+) {
+  return changeAgreement(deps, caller, id, (agreement, at) => {
+    const current = agreement.versions.find((v) => v.version === version);
+    if (!current)
+      return { ok: false, problem: "no_such_version", detail: `Version ${version} does not exist.` };
+    const merged = AgreementTermsSchema.safeParse({ ...termsOf(current, agreement.title), ...patch });
+    if (!merged.success)
+      throw validationFailed(
+        merged.error.issues.map((i) => ({ path: `/${i.path.join("/")}`, message: i.message })),
+      );
+    return { ...updateDraft(agreement, version, merged.data, at), reason: "draft_amended" };
+  });
+}
+
+export async function readRoutingRules(deps: RegistryDeps) {
+  return { rules: (await deps.registry.routingRuleSet()).value };
+}
+
+export async function replaceRoutingRules(deps: RegistryDeps, caller: Caller, rules: RoutingRule[]) {
+  const partners = await deps.registry.listPartners();
+  const problems = validateRules(rules, partners);
+  if (problems.length > 0)
+    throw validationFailed(problems, "The routing rules are not valid; the rules in force are unchanged.");
+  const current = await deps.registry.routingRuleSet();
+  const at = deps.clock.now().toISOString();
+  const result = await deps.registry.replaceRoutingRules(rules, current.revision, [
+    changeEvent(
+      deps,
+      caller,
+      at,
+      "routing_changed",
+      { kind: "routing_rules", id: "all" },
+      `replaced_${rules.length}_rules`,
+    ),
+  ]);
+  if (result === "conflict")
+    throw conflict("The routing rules changed while these were being saved; read them and try again.");
+  return { rules };
+}
+
+export async function agreementCoverage(deps: RegistryDeps, within: string | undefined) {
+  const window = within ?? "P30D";
+  const withinMs = parseDuration(window);
+  if (withinMs === null) throw badRequest("within must be an ISO 8601 duration such as P30D.");
+  const [rules, partners, agreements] = await Promise.all([
+    deps.registry.routingRules(),
+    deps.registry.listPartners(),
+    deps.registry.listAgreements(),
+  ]);
+  const now = deps.clock.now();
+  return {
+    generatedAt: now.toISOString(),
+    within: window,
+    items: coverage(rules, partners, agreements, now, withinMs),
+  };
+}
