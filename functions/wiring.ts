@@ -40,7 +40,10 @@ function build(env: NodeJS.ProcessEnv) {
   const audit = new DynamoAuditStore(doc, tables.audit, shards);
   const log = jsonLogger();
   const http: HttpDeps = { auth: async () => auth, registry, clock, log };
+  // Plain http webhooks are for local development; on AWS the stack sets this to true.
+  const webhookHttpsOnly = env[ENV.webhookHttpsOnly] === "true";
   return {
+    webhookHttpsOnly,
     doc,
     tables,
     clock,

@@ -16,6 +16,7 @@ export const ENV = {
   jwks: "LANTERN_JWKS",
   dataDir: "LANTERN_DATA_DIR",
   seed: "LANTERN_SEED",
+  webhookHttpsOnly: "LANTERN_WEBHOOK_HTTPS_ONLY",
   port: "PORT",
 } as const;
 

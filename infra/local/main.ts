@@ -94,15 +94,17 @@ async function main(): Promise<void> {
       if (seeded) say("Lantern: loaded the demo registry.");
     }
     // The handler modules read their configuration when first imported, as on a cold start.
-    const [concerns, notifications, audit, publicRoutes] = await Promise.all([
+    const [concerns, notifications, registryRoutes, audit, publicRoutes] = await Promise.all([
       import("../../functions/concerns.js"),
       import("../../functions/notifications.js"),
+      import("../../functions/registry.js"),
       import("../../functions/audit.js"),
       import("../../functions/public.js"),
     ]);
     Object.assign(handlers, {
       concerns: concerns.handler,
       notifications: notifications.handler,
+      registry: registryRoutes.handler,
       audit: audit.handler,
       public: publicRoutes.handler,
     });

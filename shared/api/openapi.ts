@@ -173,6 +173,15 @@ export function openApiDocument(): Record<string, unknown> {
     tags: [
       { name: "Concerns", description: "What police submit." },
       { name: "Notifications", description: "A partner's inbox." },
+      {
+        name: "Partners",
+        description: "The partner registry: who Lantern may tell, and their OAuth clients.",
+      },
+      {
+        name: "Agreements",
+        description: "Data-sharing agreements, versioned; only an active version authorises.",
+      },
+      { name: "Routing", description: "Which partners must hear about which concerns, and by when." },
       { name: "Audit", description: "The hash-chained audit trail, for information governance." },
       { name: "Hub", description: "Health, this document and key sets." },
     ],

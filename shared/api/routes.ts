@@ -1,11 +1,14 @@
 import type { z } from "zod";
 import { ConcernSubmissionSchema } from "../domain/concern.js";
+import { registryRoutes } from "./registry-routes.js";
 import {
   AuditEventSchema,
   AuditQuerySchema,
+  BreakGlassReviewSchema,
   ConcernReceiptSchema,
   ConcernViewSchema,
   EmptyBodySchema,
+  FindingSchema,
   HealthSchema,
   IdParamsSchema,
   InboxQuerySchema,
@@ -13,6 +16,7 @@ import {
   NotificationSchema,
   OutcomeRequestSchema,
   page,
+  ReviewQuerySchema,
   VerificationSchema,
 } from "./schemas.js";
 
@@ -39,7 +43,7 @@ export const SCOPES = {
 } as const;
 export type Scope = keyof typeof SCOPES;
 
-export type Group = "concerns" | "notifications" | "audit" | "public";
+export type Group = "concerns" | "notifications" | "registry" | "audit" | "public";
 
 export interface ResponseSpec {
   description: string;
@@ -161,6 +165,7 @@ export const routes = [
     },
     errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415],
   },
+  ...registryRoutes,
   {
     operationId: "queryAuditEvents",
     method: "GET",
@@ -204,6 +209,48 @@ export const routes = [
     tags: ["Audit"],
     responses: { 200: { description: "The verification result.", schema: VerificationSchema } },
     errors: AUTH_ERRORS,
+  },
+  {
+    operationId: "listReviews",
+    method: "GET",
+    path: "/v1/audit/reviews",
+    group: "audit",
+    scope: "audit:read",
+    summary: "The break-glass review queue, oldest first",
+    tags: ["Audit"],
+    query: ReviewQuerySchema,
+    responses: {
+      200: {
+        description: "A page of break-glass disclosures.",
+        schema: page(BreakGlassReviewSchema, "BreakGlassReviewPage"),
+      },
+    },
+    errors: [400, ...AUTH_ERRORS],
+  },
+  {
+    operationId: "readReview",
+    method: "GET",
+    path: "/v1/audit/reviews/{id}",
+    group: "audit",
+    scope: "audit:read",
+    summary: "One break-glass disclosure and its review",
+    tags: ["Audit"],
+    params: IdParamsSchema,
+    responses: { 200: { description: "The review.", schema: BreakGlassReviewSchema } },
+    errors: [...AUTH_ERRORS, 404],
+  },
+  {
+    operationId: "recordReviewFinding",
+    method: "POST",
+    path: "/v1/audit/reviews/{id}",
+    group: "audit",
+    scope: "audit:review",
+    summary: "Mark a break-glass disclosure reviewed, with a finding (audited as break_glass_reviewed)",
+    tags: ["Audit"],
+    params: IdParamsSchema,
+    body: FindingSchema,
+    responses: { 200: { description: "The review.", schema: BreakGlassReviewSchema } },
+    errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415],
   },
   {
     operationId: "health",

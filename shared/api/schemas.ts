@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PartnerSchema, RoutingRuleSchema } from "../domain/registry.js";
 import { dateTime, slug, text } from "../domain/text.js";
 import {
   AUDIT_ACTIONS,
@@ -203,3 +204,125 @@ export const AuditQuerySchema = z
   .strict();
 
 export const IdParamsSchema = z.object({ id: z.string().min(1).max(64) }).strict();
+
+export const PartnerViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    areas: z.array(z.string()),
+    clientIds: z.array(z.string()),
+    webhook: z.object({ url: z.string() }).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    webhookSecret: z.string().optional().meta({
+      description:
+        "Only in the response that first sets a webhook: `whsec_` + base64. Store it now; it is not shown again.",
+    }),
+  })
+  .meta({ id: "PartnerView" });
+
+export const PartnerPatchSchema = z
+  .object({
+    name: PartnerSchema.shape.name.optional(),
+    areas: PartnerSchema.shape.areas.optional(),
+    clientIds: PartnerSchema.shape.clientIds.optional(),
+    webhook: PartnerSchema.shape.webhook,
+  })
+  .strict()
+  .meta({
+    id: "PartnerPatch",
+    description: "Members to change; `webhook: null` removes the webhook. `id` and `type` never change.",
+  });
+
+export const WebhookSecretSchema = z
+  .object({ webhookSecret: z.string(), previousSecretValidUntil: z.string().nullable() })
+  .meta({ id: "WebhookSecretRotation" });
+
+export const RoutingRuleSetSchema = z
+  .object({ rules: z.array(RoutingRuleSchema).max(200) })
+  .strict()
+  .meta({ id: "RoutingRuleSet" });
+
+export const CoverageSchema = z
+  .object({
+    generatedAt: z.string(),
+    within: z.string(),
+    items: z.array(
+      z.object({
+        ruleId: z.string(),
+        area: z.string(),
+        concernTypes: z.array(z.string()),
+        unresolved: z.boolean(),
+        recipients: z.array(
+          z.object({
+            recipientId: z.string(),
+            discloserId: z.string(),
+            status: z.enum(["covered", "expiring", "partial", "not_covered"]),
+            agreements: z.array(
+              z.object({
+                id: z.string(),
+                version: z.int(),
+                validTo: z.string(),
+                ageRange: z.object({ min: z.int(), max: z.int() }),
+              }),
+            ),
+            uncoveredConcernTypes: z.array(z.string()),
+            expiresAt: z.string().nullable(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: "AgreementCoverage" });
+
+export const CoverageQuerySchema = z
+  .object({ within: z.string().max(32).optional().meta({ description: "ISO 8601 duration, default P30D." }) })
+  .strict();
+
+export const FINDINGS = ["justified", "not_justified", "needs_follow_up"] as const;
+
+export const BreakGlassReviewSchema = z
+  .object({
+    id: z.string().meta({ description: "The id of the notification the break-glass disclosure created." }),
+    concernId: z.string(),
+    subjectId: z.string(),
+    recipientId: z.string(),
+    discloserId: z.string(),
+    disclosedAt: z.string(),
+    disclosedBy: z.object({
+      partnerId: z.string().nullable(),
+      sub: z.string().nullable(),
+      clientId: z.string().nullable(),
+    }),
+    dataCategories: z.array(Category),
+    overrodeReason: z.enum(REFUSAL_REASONS),
+    justification: z.string(),
+    status: z.enum(["pending", "reviewed"]),
+    finding: z.enum(FINDINGS).nullable(),
+    note: z.string().nullable(),
+    reviewedAt: z.string().nullable(),
+    reviewedBy: z
+      .object({
+        partnerId: z.string().nullable(),
+        sub: z.string().nullable(),
+        clientId: z.string().nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: "BreakGlassReview" });
+
+export const FindingSchema = z
+  .object({ finding: z.enum(FINDINGS), note: text(4000).optional() })
+  .strict()
+  .meta({ id: "BreakGlassFinding" });
+
+export const ReviewQuerySchema = z
+  .object({ status: z.enum(["pending", "reviewed"]).optional(), cursor, limit })
+  .strict();
+
+export const VersionParamsSchema = z
+  .object({ id: slug, version: z.coerce.number().int().min(1).max(10_000) })
+  .strict();
+
+export const SlugParamsSchema = z.object({ id: slug }).strict();

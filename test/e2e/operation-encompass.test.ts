@@ -64,7 +64,10 @@ describe("Operation Encompass over HTTP", () => {
 
     // Assess: the MASH's view
     const mashView = await call(hub, "GET", `/v1/notifications/${toMash?.id}`, { token: mash });
-    const payload = NotificationSchema.parse(mashView.json).payload as Record<string, Record<string, unknown>>;
+    const payload = NotificationSchema.parse(mashView.json).payload as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(payload.incident?.offences).toEqual(["Common assault"]);
     expect(payload.subject?.specialCategory).toEqual({ ethnicity: "White British", health: "Asthma" });
     expect(payload.officer).toEqual(amyConcern().officer);
@@ -91,7 +94,9 @@ describe("Operation Encompass over HTTP", () => {
     const toMash = receipt.notifications.find((n) => n.recipientId === "essex-mash");
 
     const asSchool = await call(hub, "GET", `/v1/notifications/${toMash?.id}`, { token: school });
-    const ackAsSchool = await call(hub, "POST", `/v1/notifications/${toMash?.id}/acknowledge`, { token: school });
+    const ackAsSchool = await call(hub, "POST", `/v1/notifications/${toMash?.id}/acknowledge`, {
+      token: school,
+    });
     const concernAsSchool = await call(hub, "GET", `/v1/concerns/${receipt.id}`, {
       token: await hub.token("st-marys-primary-app", "concerns:read"),
     });
@@ -125,9 +130,9 @@ describe("Operation Encompass over HTTP", () => {
     expect(again.json.acknowledgedAt).toBe(ack.json.acknowledgedAt);
     expect(outcome.json.status).toBe("closed");
     expect(twice.status).toBe(409);
-    const mine = (view.json.notifications as { id: string; status: string; outcome: { outcome: string } }[]).find(
-      (n) => n.id === toMash?.id,
-    );
+    const mine = (
+      view.json.notifications as { id: string; status: string; outcome: { outcome: string } }[]
+    ).find((n) => n.id === toMash?.id);
     expect(mine?.status).toBe("closed");
     expect(mine?.outcome.outcome).toBe("child_protection_enquiry");
     const events = await call(hub, "GET", `/v1/audit/events?notificationId=x`, { token: auditor });
@@ -171,9 +176,14 @@ describe("Operation Encompass over HTTP", () => {
     expect(toHealth?.breakGlass).toBe(true);
     expect(toHealth?.agreement).toBeNull();
     expect(receipt.refusals).toEqual([]);
-    const trail = await call(hub, "GET", `/v1/audit/events?concernId=${receipt.id}&action=break_glass_disclosure`, {
-      token: auditor,
-    });
+    const trail = await call(
+      hub,
+      "GET",
+      `/v1/audit/events?concernId=${receipt.id}&action=break_glass_disclosure`,
+      {
+        token: auditor,
+      },
+    );
     expect((trail.json.items as AuditEvent[]).map((e) => [e.recipientId, e.reason])).toEqual([
       ["essex-health", "no_agreement"],
     ]);
@@ -186,7 +196,10 @@ describe("Operation Encompass over HTTP", () => {
 
     expect(verify.json).toMatchObject({ valid: true, problems: [] });
     expect(exported.headers.get("content-type")).toBe("application/x-ndjson");
-    const events = exported.text.trim().split("\n").map((line) => JSON.parse(line) as AuditEvent);
+    const events = exported.text
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AuditEvent);
     const shards = new Map<number, AuditEvent[]>();
     for (const e of events) shards.set(e.shard, [...(shards.get(e.shard) ?? []), e]);
     for (const [shard, list] of shards) expect(verifyShard(shard, list)).toEqual([]);

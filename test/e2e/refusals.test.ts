@@ -1,8 +1,8 @@
 import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { issuerKey, issuerSigningKey } from "../../infra/local/keys.js";
 import { ProblemSchema } from "../../shared/api/schemas.js";
 import { DEFAULTS } from "../../shared/config.js";
-import { issuerKey, issuerSigningKey } from "../../infra/local/keys.js";
 import { amyConcern } from "../support/fixtures.js";
 import { call, type Hub, startHub } from "../support/hub.js";
 
@@ -92,7 +92,11 @@ describe("what the hub refuses", () => {
       { name: "malformed JSON", status: 400, raw: '{"concernType":' },
       { name: "not an object", status: 400, raw: "[1,2,3]" },
       { name: "unknown member", status: 400, body: { ...amyConcern(), shoeSize: 5 } },
-      { name: "unknown nested member", status: 400, body: amyConcern({ officer: { name: "PC", rank: "x" } as never }) },
+      {
+        name: "unknown nested member",
+        status: 400,
+        body: amyConcern({ officer: { name: "PC", rank: "x" } as never }),
+      },
       { name: "missing voice of the child", status: 400, body: noVoice },
       {
         name: "not spoken to, no reason",
@@ -100,9 +104,17 @@ describe("what the hub refuses", () => {
         body: amyConcern({ voiceOfChild: { seen: true, spokenTo: false } }),
       },
       { name: "lone surrogate", status: 400, raw: JSON.stringify(amyConcern()).replace("Amy", "A\\ud800my") },
-      { name: "occurred in the future", status: 400, body: amyConcern({ occurredAt: "2099-01-01T00:00:00Z" }) },
+      {
+        name: "occurred in the future",
+        status: 400,
+        body: amyConcern({ occurredAt: "2099-01-01T00:00:00Z" }),
+      },
       { name: "wrong type", status: 400, body: { ...amyConcern(), riskRating: 3 } },
-      { name: "__proto__ key", status: 400, raw: JSON.stringify(amyConcern()).replace("{", '{"__proto__":{"x":1},') },
+      {
+        name: "__proto__ key",
+        status: 400,
+        raw: JSON.stringify(amyConcern()).replace("{", '{"__proto__":{"x":1},'),
+      },
       { name: "not JSON content type", status: 415, raw: JSON.stringify(amyConcern()), type: "text/plain" },
       { name: "too large", status: 413, body: amyConcern({ riskFactors: Array(40).fill("x".repeat(2000)) }) },
     ];

@@ -15,11 +15,16 @@ describe("the embedded hub across a restart", () => {
     const police = await hub.token("essex-police-app", "concerns:submit concerns:read");
     const submitted = await call(hub, "POST", "/v1/concerns", { token: police, body: amyConcern() });
     const id = submitted.json.id as string;
-    const before = await call(hub, "GET", "/v1/audit/verify", { token: await hub.token("essex-police-ig", "audit:read") });
+    const before = await call(hub, "GET", "/v1/audit/verify", {
+      token: await hub.token("essex-police-ig", "audit:read"),
+    });
 
     // Act
     const code = await hub.stop();
-    hub = await startHub({ LANTERN_DATA_DIR: hub.dataDir, LANTERN_TABLE_PREFIX: hub.env.LANTERN_TABLE_PREFIX });
+    hub = await startHub({
+      LANTERN_DATA_DIR: hub.dataDir,
+      LANTERN_TABLE_PREFIX: hub.env.LANTERN_TABLE_PREFIX,
+    });
 
     // Assess
     expect(code).toBe(0);
@@ -27,7 +32,9 @@ describe("the embedded hub across a restart", () => {
     const concern = await call(hub, "GET", `/v1/concerns/${id}`, { token: police });
     expect(concern.status).toBe(200);
     expect(concern.json.notifications).toHaveLength(2);
-    const after = await call(hub, "GET", "/v1/audit/verify", { token: await hub.token("essex-police-ig", "audit:read") });
+    const after = await call(hub, "GET", "/v1/audit/verify", {
+      token: await hub.token("essex-police-ig", "audit:read"),
+    });
     expect(after.json).toMatchObject({ valid: true, eventsChecked: before.json.eventsChecked });
   });
 });

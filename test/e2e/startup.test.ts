@@ -25,7 +25,9 @@ describe("starting the hub", () => {
     try {
       const { status, lines, stderr } = startHubExpectingFailure({ PORT: String(port) });
       expect(status).toBe(1);
-      expect(lines).toEqual([`Lantern cannot start: Port ${port} is already in use: stop what is using it or set PORT to another port.`]);
+      expect(lines).toEqual([
+        `Lantern cannot start: Port ${port} is already in use: stop what is using it or set PORT to another port.`,
+      ]);
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       blocker.close();

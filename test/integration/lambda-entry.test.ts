@@ -9,7 +9,10 @@ import { freshStore } from "../support/store.js";
  * API Gateway proxy event, configured only by environment, with no local server.
  */
 describe("the Lambda entry points", () => {
-  let handler: (event: APIGatewayProxyEvent, context: Context) => Promise<{ statusCode: number; body: string }>;
+  let handler: (
+    event: APIGatewayProxyEvent,
+    context: Context,
+  ) => Promise<{ statusCode: number; body: string }>;
   let token: string;
 
   beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { submitConcern } from "../../shared/app/submit-concern.js";
 import type { Caller } from "../../shared/app/context.js";
-import { verifyShard } from "../../shared/domain/audit.js";
+import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
+import { verifyShard } from "../../shared/domain/audit.js";
 import { amyConcern } from "../support/fixtures.js";
 import { freshStore } from "../support/store.js";
 
@@ -21,7 +21,8 @@ const subjectKey = Buffer.alloc(32, 7);
 async function countAudit(store: Awaited<ReturnType<typeof freshStore>>, action: string): Promise<number> {
   let n = 0;
   for (let shard = 0; shard < store.audit.shardCount(); shard++) {
-    for await (const page of store.audit.readShard(shard)) n += page.filter((e) => e.action === action).length;
+    for await (const page of store.audit.readShard(shard))
+      n += page.filter((e) => e.action === action).length;
   }
   return n;
 }
@@ -39,7 +40,10 @@ describe("a submission against DynamoDB Local", () => {
     // Assess
     const receipt = response.body as { id: string; notifications: { id: string; recipientId: string }[] };
     expect(response.statusCode).toBe(201);
-    expect(receipt.notifications.map((n) => n.recipientId).sort()).toEqual(["essex-mash", "st-marys-primary"]);
+    expect(receipt.notifications.map((n) => n.recipientId).sort()).toEqual([
+      "essex-mash",
+      "st-marys-primary",
+    ]);
     const concern = await store.doc.send(
       new GetCommand({ TableName: store.tables.data, Key: { pk: `CONCERN#${receipt.id}`, sk: "CONCERN" } }),
     );
@@ -62,7 +66,9 @@ describe("a submission against DynamoDB Local", () => {
     const takenId = (first.body as { id: string }).id;
     const disclosuresBefore = await countAudit(store, "disclosure");
     let next = 0;
-    const ids = { next: (prefix: "con" | "ntf" | "evt") => (prefix === "con" ? takenId : `${prefix}_forced_${next++}`) };
+    const ids = {
+      next: (prefix: "con" | "ntf" | "evt") => (prefix === "con" ? takenId : `${prefix}_forced_${next++}`),
+    };
 
     // Act
     const attempt = submitConcern({ ...store, ids, subjectKey }, caller, amyConcern(), undefined);
@@ -71,7 +77,10 @@ describe("a submission against DynamoDB Local", () => {
     await expect(attempt).rejects.toThrow();
     expect(await countAudit(store, "disclosure")).toBe(disclosuresBefore);
     const orphan = await store.doc.send(
-      new GetCommand({ TableName: store.tables.data, Key: { pk: "NOTIFICATION#ntf_forced_0", sk: "NOTIFICATION" } }),
+      new GetCommand({
+        TableName: store.tables.data,
+        Key: { pk: "NOTIFICATION#ntf_forced_0", sk: "NOTIFICATION" },
+      }),
     );
     expect(orphan.Item).toBeUndefined();
   });
@@ -88,7 +97,11 @@ describe("a submission against DynamoDB Local", () => {
     // Assess
     const receipt = response.body as { id: string; refusals: { recipientId: string; reason: string }[] };
     expect(receipt.refusals).toEqual([{ recipientId: "essex-health", reason: "no_agreement" }]);
-    const refused = await store.audit.query({ concernId: receipt.id, action: "disclosure_refused" }, undefined, 10);
+    const refused = await store.audit.query(
+      { concernId: receipt.id, action: "disclosure_refused" },
+      undefined,
+      10,
+    );
     expect(refused.items).toHaveLength(1);
     expect(refused.items[0]?.recipientId).toBe("essex-health");
     expect(refused.items[0]?.dataCategories).toBeNull();

@@ -94,5 +94,10 @@ export async function call(
   } catch {
     json = null;
   }
-  return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> & { items?: unknown[] } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: json as Record<string, unknown> & { items?: unknown[] },
+  };
 }

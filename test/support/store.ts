@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
+import { ensureTables } from "../../infra/local/dynamodb-local.js";
 import { DynamoAuditStore } from "../../shared/adapters/dynamodb/audit-store.js";
 import { documentClient, dynamoClient } from "../../shared/adapters/dynamodb/client.js";
 import { type CommitOptions, DEFAULT_COMMIT_OPTIONS } from "../../shared/adapters/dynamodb/commit.js";
@@ -7,7 +8,6 @@ import { DynamoConcernStore } from "../../shared/adapters/dynamodb/concern-store
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import { seedRegistry } from "../../shared/app/seed.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
-import { ensureTables } from "../../infra/local/dynamodb-local.js";
 import type { Clock, Ids } from "../../shared/ports.js";
 
 /** Fresh tables on the shared DynamoDB Local, with the stores wired to them. */
@@ -25,7 +25,10 @@ export async function freshStore(options: { shards?: number; seed?: boolean; clo
   const concerns = new DynamoConcernStore(doc, tables, commit);
   const audit = new DynamoAuditStore(doc, tables.audit, shards);
   if (options.seed ?? true) {
-    await seedRegistry({ clock, ids, registry }, { partners: DEMO_PARTNERS, agreements: DEMO_AGREEMENTS, rules: DEMO_RULES });
+    await seedRegistry(
+      { clock, ids, registry },
+      { partners: DEMO_PARTNERS, agreements: DEMO_AGREEMENTS, rules: DEMO_RULES },
+    );
   }
   return { endpoint, doc, tables, commit, clock, ids, registry, concerns, audit };
 }

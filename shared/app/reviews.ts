@@ -1,0 +1,64 @@
+import { conflict, notFound } from "../errors.js";
+import type { BreakGlassReview, Clock, Ids, Page, ReviewStore } from "../ports.js";
+import { actorOf, auditDraft, type Caller } from "./context.js";
+
+/** Information governance's queue of break-glass disclosures, each reviewed once, with a finding. */
+export interface ReviewDeps {
+  clock: Clock;
+  ids: Ids;
+  reviews: ReviewStore;
+}
+
+export function listReviews(
+  deps: ReviewDeps,
+  status: BreakGlassReview["status"] | undefined,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<BreakGlassReview>> {
+  return deps.reviews.listReviews(status, cursor, limit);
+}
+
+export async function readReview(deps: ReviewDeps, id: string): Promise<BreakGlassReview> {
+  const review = await deps.reviews.getReview(id);
+  if (!review) throw notFound("No such break-glass disclosure.");
+  return review;
+}
+
+/** The finding is audited; the note is IG's free text and stays with the review. */
+export async function recordFinding(
+  deps: ReviewDeps,
+  caller: Caller,
+  id: string,
+  finding: NonNullable<BreakGlassReview["finding"]>,
+  note: string | undefined,
+): Promise<BreakGlassReview> {
+  const review = await readReview(deps, id);
+  if (review.status === "reviewed") throw conflict("This break-glass disclosure has already been reviewed.");
+  const at = deps.clock.now().toISOString();
+  const next: BreakGlassReview = {
+    ...review,
+    status: "reviewed",
+    finding,
+    note: note ?? null,
+    reviewedAt: at,
+    reviewedBy: actorOf(caller),
+  };
+  const event = auditDraft({
+    id: deps.ids.next("evt"),
+    at,
+    action: "break_glass_reviewed",
+    actor: actorOf(caller),
+    subjectId: review.subjectId,
+    concernId: review.concernId,
+    notificationId: review.id,
+    recipientId: review.recipientId,
+    dataCategories: review.dataCategories,
+    reason: finding,
+    target: { kind: "break_glass_disclosure", id: review.id },
+    requestId: caller.requestId,
+  });
+  if ((await deps.reviews.saveReview(next, [event])) !== "ok") {
+    throw conflict("This break-glass disclosure has already been reviewed.");
+  }
+  return next;
+}
