@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { PROBLEM_TYPE_BASE } from "../http/problem.js";
 import { MAX_BODY_BYTES } from "../http/request.js";
-import { type RouteSpec, routes, SCOPES } from "./routes.js";
+import { examples } from "./examples.js";
+import { type OperationId, type RouteSpec, routes, SCOPES } from "./routes.js";
 import { ProblemSchema } from "./schemas.js";
 
 /**
@@ -72,16 +73,17 @@ function parameters(route: RouteSpec) {
 }
 
 function operation(route: RouteSpec) {
+  const example = examples[route.operationId as OperationId];
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
+    const media = {
+      ...(spec.schema ? { schema: ref(spec.schema) } : {}),
+      ...(example?.response !== undefined && status.startsWith("2") ? { example: example.response } : {}),
+    };
     responses[status] = {
       description: spec.description,
       ...(spec.schema || spec.contentType
-        ? {
-            content: {
-              [spec.contentType ?? "application/json"]: spec.schema ? { schema: ref(spec.schema) } : {},
-            },
-          }
+        ? { content: { [spec.contentType ?? "application/json"]: media } }
         : {}),
     };
   }
@@ -101,7 +103,12 @@ function operation(route: RouteSpec) {
       ? {
           requestBody: {
             required: !route.bodyOptional,
-            content: { "application/json": { schema: ref(route.body) } },
+            content: {
+              "application/json": {
+                schema: ref(route.body),
+                ...(example?.request !== undefined ? { example: example.request } : {}),
+              },
+            },
           },
         }
       : {}),

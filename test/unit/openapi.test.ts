@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { examples } from "../../shared/api/examples.js";
 import { openApiDocument } from "../../shared/api/openapi.js";
-import { type RouteSpec, routes } from "../../shared/api/routes.js";
+import { type OperationId, type RouteSpec, routes } from "../../shared/api/routes.js";
 
 describe("the OpenAPI document", () => {
   const doc = openApiDocument() as {
@@ -36,5 +37,26 @@ describe("the OpenAPI document", () => {
     };
     expect(concern.additionalProperties).toBe(false);
     expect(concern.required).toContain("voiceOfChild");
+  });
+});
+
+describe("the OpenAPI examples", () => {
+  it("give every route with a body a request example that the route itself accepts", () => {
+    for (const route of routes as readonly RouteSpec[]) {
+      if (!route.body || route.bodyOptional) continue;
+      const example = examples[route.operationId as OperationId]?.request;
+      expect(example, route.operationId).toBeDefined();
+      const result = route.body.safeParse(example);
+      expect(result.success ? [] : result.error.issues, route.operationId).toEqual([]);
+    }
+  });
+
+  it("show response examples that match the response schema", () => {
+    for (const route of routes as readonly RouteSpec[]) {
+      const example = examples[route.operationId as OperationId]?.response;
+      if (example === undefined) continue;
+      const success = Object.values(route.responses)[0];
+      expect(success?.schema?.safeParse(example).success, route.operationId).toBe(true);
+    }
   });
 });
