@@ -1,15 +1,34 @@
-import { exportEvents, queryEvents, verifyTrail } from "../shared/app/audit.js";
+import { exportEvents, queryEvents, subjectReport, subjectReportCsv } from "../shared/app/audit.js";
+import { listCheckpoints, verifyTrail, writeCheckpoint } from "../shared/app/checkpoints.js";
 import { listReviews, readReview, recordFinding } from "../shared/app/reviews.js";
+import { serviceUnavailable } from "../shared/errors.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
 import { wired } from "./wiring.js";
 
 /** Lambda entry point for information governance: query, export and verify the audit trail. */
 const w = wired();
-const deps = { clock: w.clock, ids: w.ids, audit: w.audit, notifications: w.concerns, reviews: w.concerns };
+const deps = {
+  clock: w.clock,
+  ids: w.ids,
+  audit: w.audit,
+  notifications: w.concerns,
+  reviews: w.concerns,
+  checkpoints: w.checkpoints,
+  signer: w.signer,
+};
 const utc = (at: string | undefined) => (at === undefined ? undefined : new Date(at).toISOString());
 
 export const handler = createHttpHandler<
-  "queryAuditEvents" | "exportAudit" | "verifyAudit" | "listReviews" | "readReview" | "recordReviewFinding"
+  | "queryAuditEvents"
+  | "exportAudit"
+  | "verifyAudit"
+  | "listCheckpoints"
+  | "createCheckpoint"
+  | "checkpointKeys"
+  | "subjectReport"
+  | "listReviews"
+  | "readReview"
+  | "recordReviewFinding"
 >(
   {
     async queryAuditEvents({ query }) {
@@ -19,14 +38,41 @@ export const handler = createHttpHandler<
         body: await queryEvents(deps, { ...filter, from: utc(from), to: utc(to) }, cursor, limit ?? 50),
       };
     },
-    async exportAudit({ caller }) {
+    async exportAudit({ caller, query }) {
+      const format = query.format ?? "json";
+      const contentType = format === "fhir" ? "application/fhir+ndjson" : "application/x-ndjson";
+      return { status: 200, text: { contentType, body: await exportEvents(deps, caller, format) } };
+    },
+    async verifyAudit({ query }) {
+      return { status: 200, body: await verifyTrail(deps, query.since) };
+    },
+    async listCheckpoints({ query }) {
+      return { status: 200, body: await listCheckpoints(deps, query.cursor, query.limit ?? 100) };
+    },
+    async createCheckpoint() {
+      const checkpoint = await writeCheckpoint(deps, true);
+      if (!checkpoint) throw serviceUnavailable("No checkpoint could be written; try again.");
       return {
-        status: 200,
-        text: { contentType: "application/x-ndjson", body: await exportEvents(deps, caller) },
+        status: 201,
+        body: { number: checkpoint.number, checkpoint: checkpoint.jws, payload: checkpoint.payload },
       };
     },
-    async verifyAudit() {
-      return { status: 200, body: await verifyTrail(deps) };
+    async checkpointKeys() {
+      return {
+        status: 200,
+        body: await w.signer.publicKeys(),
+        headers: { "Cache-Control": "public, max-age=300" },
+      };
+    },
+    async subjectReport({ caller, params, headers }) {
+      const report = await subjectReport(deps, caller, params.subjectId);
+      if ((headers.accept ?? "").toLowerCase().includes("text/csv")) {
+        return {
+          status: 200,
+          text: { contentType: "text/csv; charset=utf-8", body: subjectReportCsv(report) },
+        };
+      }
+      return { status: 200, body: report };
     },
     async listReviews({ query }) {
       return { status: 200, body: await listReviews(deps, query.status, query.cursor, query.limit ?? 25) };

@@ -1,14 +1,35 @@
 import { randomUUID } from "node:crypto";
+import { KMSClient } from "@aws-sdk/client-kms";
+import type { JWK } from "jose";
 import { DynamoAuditStore } from "../shared/adapters/dynamodb/audit-store.js";
+import { DynamoCheckpointStore } from "../shared/adapters/dynamodb/checkpoint-store.js";
 import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.js";
+import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
+import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
 import { auditShards, ConfigurationError, DEFAULTS, ENV, required, tableNames } from "../shared/config.js";
 import { type AuthConfig, localKeys, remoteKeys } from "../shared/http/auth.js";
 import type { HttpDeps } from "../shared/http/lambda.js";
 import { jsonLogger } from "../shared/http/log.js";
-import type { Clock, Ids } from "../shared/ports.js";
+import type { CheckpointSigner, Clock, Ids } from "../shared/ports.js";
+
+/**
+ * On AWS the checkpoint key is an asymmetric KMS key that never leaves KMS; locally the hub
+ * passes its key pair (from the data directory) inline.
+ */
+function checkpointSigner(env: NodeJS.ProcessEnv): CheckpointSigner {
+  const kmsKeyId = env[ENV.checkpointKmsKeyId];
+  if (kmsKeyId) {
+    const previous = (env[ENV.checkpointPreviousKmsKeyIds] ?? "").split(",").filter(Boolean);
+    return new KmsCheckpointSigner(new KMSClient({}), kmsKeyId, previous);
+  }
+  const local = env[ENV.checkpointKey];
+  if (!local) throw new ConfigurationError(`${ENV.checkpointKmsKeyId} must be set.`);
+  const parsed = JSON.parse(local) as { current: JWK & { kid: string }; retired?: JWK[] };
+  return new LocalCheckpointSigner(parsed.current, parsed.retired ?? []);
+}
 
 /**
  * Everything a function needs, built once per cold start from the environment. A missing or
@@ -38,12 +59,16 @@ function build(env: NodeJS.ProcessEnv) {
   const registry = new DynamoRegistryStore(doc, tables, commit);
   const concerns = new DynamoConcernStore(doc, tables, commit);
   const audit = new DynamoAuditStore(doc, tables.audit, shards);
+  const checkpoints = new DynamoCheckpointStore(doc, tables.audit, shards);
+  const signer = checkpointSigner(env);
   const log = jsonLogger();
   const http: HttpDeps = { auth: async () => auth, registry, clock, log };
   // Plain http webhooks are for local development; on AWS the stack sets this to true.
   const webhookHttpsOnly = env[ENV.webhookHttpsOnly] === "true";
   return {
     webhookHttpsOnly,
+    checkpoints,
+    signer,
     doc,
     tables,
     clock,

@@ -17,6 +17,11 @@ export const ENV = {
   dataDir: "LANTERN_DATA_DIR",
   seed: "LANTERN_SEED",
   webhookHttpsOnly: "LANTERN_WEBHOOK_HTTPS_ONLY",
+  checkpointKmsKeyId: "LANTERN_CHECKPOINT_KMS_KEY_ID",
+  checkpointPreviousKmsKeyIds: "LANTERN_CHECKPOINT_PREVIOUS_KMS_KEY_IDS",
+  /** The local hub's checkpoint key pair, inline (set by the local runtime). */
+  checkpointKey: "LANTERN_CHECKPOINT_KEY",
+  checkpointSeconds: "LANTERN_CHECKPOINT_SECONDS",
   port: "PORT",
 } as const;
 

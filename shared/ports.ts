@@ -1,4 +1,5 @@
-import type { Actor, AuditDraft, AuditEvent, ChainProblem } from "./domain/audit.js";
+import type { Actor, AuditDraft, AuditEvent, ChainProblem, ShardHead } from "./domain/audit.js";
+import type { CheckpointPayload } from "./domain/checkpoint.js";
 import type { ConcernSubmission } from "./domain/concern.js";
 import type { Payload } from "./domain/minimise.js";
 import type { Agreement, Partner, RoutingRule } from "./domain/registry.js";
@@ -198,8 +199,8 @@ export interface NotificationStore {
 export interface AuditStore {
   query(filter: AuditQuery, cursor: string | undefined, limit: number): Promise<Page<AuditEvent>>;
   shardCount(): number;
-  /** Every event of a shard in seq order, page by page. */
-  readShard(shard: number): AsyncIterable<AuditEvent[]>;
+  /** Every event of a shard in seq order, page by page, after `afterSeq` (default 0). */
+  readShard(shard: number, afterSeq?: number): AsyncIterable<AuditEvent[]>;
 }
 
 export interface Verification {
@@ -207,4 +208,25 @@ export interface Verification {
   eventsChecked: number;
   checkpointsChecked: number;
   problems: ChainProblem[];
+}
+
+/** Signs checkpoints (ES256, compact JWS) and publishes every key that ever signed one. */
+export interface CheckpointSigner {
+  sign(payload: object): Promise<string>;
+  publicKeys(): Promise<{ keys: Record<string, unknown>[] }>;
+}
+
+export interface StoredCheckpoint {
+  number: number;
+  jws: string;
+  payload: CheckpointPayload;
+}
+
+export interface CheckpointStore {
+  latestCheckpoint(): Promise<StoredCheckpoint | null>;
+  /** Checkpoints oldest first, from `fromNumber` on. */
+  listCheckpoints(fromNumber: number, limit: number): Promise<StoredCheckpoint[]>;
+  /** Write-once: "taken" when another writer stored that number first. */
+  appendCheckpoint(checkpoint: StoredCheckpoint): Promise<"ok" | "taken">;
+  heads(): Promise<ShardHead[]>;
 }

@@ -53,3 +53,40 @@ export function subjectKey(dataDir: string): string {
   }
   return readFileSync(path, "utf8").trim();
 }
+
+/**
+ * The checkpoint signing key pair (ES256), with the public halves of retired keys so old
+ * checkpoints keep verifying. `rotateCheckpointKey` retires the current key and makes a new one.
+ */
+export async function checkpointKeys(
+  dataDir: string,
+): Promise<{ current: JWK & { kid: string }; retired: JWK[] }> {
+  ensureDir(dataDir);
+  const path = join(dataDir, "checkpoint-keys.json");
+  if (!existsSync(path)) {
+    try {
+      writeSecret(path, JSON.stringify({ current: await newSigningKey("checkpoint"), retired: [] }));
+    } catch (error: unknown) {
+      if ((error as { code?: string }).code !== "EEXIST") throw error;
+    }
+  }
+  return JSON.parse(readFileSync(path, "utf8")) as { current: JWK & { kid: string }; retired: JWK[] };
+}
+
+export async function rotateCheckpointKey(dataDir: string): Promise<string> {
+  const { current, retired } = await checkpointKeys(dataDir);
+  const { d: _private, ...publicHalf } = current;
+  const next = await newSigningKey("checkpoint");
+  writeFileSync(
+    join(dataDir, "checkpoint-keys.json"),
+    JSON.stringify({ current: next, retired: [...retired, publicHalf] }),
+    { mode: 0o600 },
+  );
+  return next.kid;
+}
+
+async function newSigningKey(prefix: string): Promise<JWK & { kid: string }> {
+  const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  return { ...jwk, kid: `${prefix}-${randomBytes(6).toString("hex")}`, alg: "ES256", use: "sig" };
+}

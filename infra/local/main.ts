@@ -3,11 +3,12 @@ import { resolve } from "node:path";
 import { documentClient, dynamoClient } from "../../shared/adapters/dynamodb/client.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import type { Group } from "../../shared/api/routes.js";
+import { writeCheckpoint } from "../../shared/app/checkpoints.js";
 import { seedRegistry } from "../../shared/app/seed.js";
 import { ConfigurationError, DEFAULTS, ENV, tableNames } from "../../shared/config.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import { ensureTables, type RunningDynamo, StartupError, startDynamoLocal } from "./dynamodb-local.js";
-import { issuerKey, subjectKey } from "./keys.js";
+import { checkpointKeys, issuerKey, subjectKey } from "./keys.js";
 import { createLocalServer, type LambdaHandler } from "./server.js";
 
 /**
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     throw new StartupError(`${ENV.issuer} is set, so ${ENV.jwksUrl} must be set too.`);
   }
   env[ENV.subjectKey] ||= subjectKey(dataDir);
+  if (!env[ENV.checkpointKmsKeyId]) env[ENV.checkpointKey] = JSON.stringify(await checkpointKeys(dataDir));
 
   let ready = false;
   const handlers = {} as Record<Group, LambdaHandler>;
@@ -58,8 +60,10 @@ async function main(): Promise<void> {
   await listen(server, port);
 
   let dynamo: RunningDynamo | null = null;
+  const timers: NodeJS.Timeout[] = [];
   const shutdown = async (code: number) => {
     ready = false;
+    for (const timer of timers) clearInterval(timer);
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections();
     await dynamo?.stop();
@@ -112,10 +116,35 @@ async function main(): Promise<void> {
     await dynamo?.stop();
     throw error;
   }
+  timers.push(startCheckpointer(await import("../../functions/wiring.js")));
   ready = true;
   say(
     `Lantern: serving on http://127.0.0.1:${port} (store ${env[ENV.dynamodbEndpoint]}, data ${dataDir}, ready in ${Date.now() - started} ms).`,
   );
+}
+
+/**
+ * At least every minute while events arrive, sign the heads (on AWS an EventBridge schedule
+ * does this). A failed round is logged by name and tried again on the next tick.
+ */
+function startCheckpointer(wiring: typeof import("../../functions/wiring.js")): NodeJS.Timeout {
+  const seconds = Number(env[ENV.checkpointSeconds] || 60);
+  const w = wiring.wired();
+  const deps = { clock: w.clock, audit: w.audit, checkpoints: w.checkpoints, signer: w.signer };
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    writeCheckpoint(deps, false)
+      .catch((error: unknown) =>
+        say(`Lantern: checkpoint failed (${error instanceof Error ? error.name : "unknown"}).`),
+      )
+      .finally(() => {
+        running = false;
+      });
+  }, seconds * 1000);
+  timer.unref();
+  return timer;
 }
 
 main().catch((error: unknown) => {

@@ -326,3 +326,79 @@ export const VersionParamsSchema = z
   .strict();
 
 export const SlugParamsSchema = z.object({ id: slug }).strict();
+
+export const VerifyQuerySchema = z
+  .object({
+    since: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description: "Verify incrementally from this checkpoint number, trusted once its signature verifies.",
+      }),
+  })
+  .strict();
+
+export const ExportQuerySchema = z
+  .object({
+    format: z
+      .enum(["json", "fhir"])
+      .optional()
+      .meta({
+        description:
+          "`json` (default): every event as JSON Lines. `fhir`: disclosures as FHIR R4 AuditEvent (IHE BALP PrivacyDisclosure), NDJSON.",
+      }),
+  })
+  .strict();
+
+export const CheckpointListSchema = z
+  .object({
+    checkpoints: z.array(z.string().meta({ description: "A compact JWS (ES256)." })),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: "CheckpointPage" });
+
+export const CheckpointQuerySchema = z.object({ cursor, limit }).strict();
+
+export const CheckpointCreatedSchema = z
+  .object({
+    number: z.int(),
+    checkpoint: z.string().meta({ description: "The compact JWS." }),
+    payload: z.object({
+      at: z.string(),
+      heads: z.array(z.object({ shard: z.int(), seq: z.int(), hash: z.string() })),
+      prevCheckpointSha256: z.string(),
+    }),
+  })
+  .meta({ id: "CheckpointCreated" });
+
+const ReportEntry = z
+  .object({
+    at: z.string(),
+    action: z.enum(AUDIT_ACTIONS),
+    recipientId: z.string().nullable(),
+    dataCategories: z.array(z.string()).nullable(),
+    agreement: AgreementRef.nullable(),
+    purpose: z.string().nullable(),
+    lawfulBasis: z.array(z.string()).nullable(),
+    reason: z.string().nullable(),
+    concernId: z.string().nullable(),
+    notificationId: z.string().nullable(),
+    actorPartnerId: z.string().nullable(),
+    payloadSha256: z.string().nullable(),
+  })
+  .meta({ id: "SubjectReportEntry" });
+
+export const SubjectReportSchema = z
+  .object({
+    subjectId: z.string(),
+    generatedAt: z.string(),
+    disclosures: z.array(ReportEntry),
+    refusals: z.array(ReportEntry),
+    accesses: z.array(ReportEntry),
+    reviews: z.array(ReportEntry),
+  })
+  .meta({ id: "SubjectAccessReport" });
+
+export const SubjectParamsSchema = z.object({ subjectId: z.string().min(1).max(64) }).strict();

@@ -1,6 +1,7 @@
-import { type AuditEvent, verifyShard } from "../domain/audit.js";
-import type { AuditQuery, AuditStore, Clock, Ids, NotificationStore, Page, Verification } from "../ports.js";
-import { actorOf, type Caller } from "./context.js";
+import type { AuditEvent } from "../domain/audit.js";
+import { toFhirAuditEvent } from "../domain/fhir.js";
+import type { AuditQuery, AuditStore, Clock, Ids, NotificationStore, Page } from "../ports.js";
+import { actorOf, auditDraft, type Caller } from "./context.js";
 
 export interface AuditDeps {
   clock: Clock;
@@ -18,49 +19,149 @@ export function queryEvents(
   return deps.audit.query(filter, cursor, limit);
 }
 
-/**
- * Export the trail as JSON Lines, shard by shard in seq order. The export is itself audited
- * before it is read, so the export holds the record of its own making.
- */
-export async function exportEvents(deps: AuditDeps, caller: Caller): Promise<string> {
+/** Reading the trail out of the hub is itself recorded, before anything is read. */
+async function recordExport(
+  deps: AuditDeps,
+  caller: Caller,
+  target: { kind: string; id: string },
+  subjectId: string | null = null,
+) {
   await deps.notifications.audit([
-    {
+    auditDraft({
       id: deps.ids.next("evt"),
       at: deps.clock.now().toISOString(),
       action: "audit_exported",
       actor: actorOf(caller),
-      subjectId: null,
-      concernId: null,
-      notificationId: null,
-      recipientId: null,
-      agreement: null,
-      purpose: null,
-      lawfulBasis: null,
-      dataCategories: null,
-      payloadSha256: null,
-      reason: null,
-      target: { kind: "audit_trail", id: "all" },
+      subjectId,
+      target,
       requestId: caller.requestId,
-    },
+    }),
   ]);
+}
+
+/** Every event in chain order, shard by shard, read a page at a time. */
+export async function* chainOrder(audit: AuditStore): AsyncIterable<AuditEvent> {
+  for (let shard = 0; shard < audit.shardCount(); shard++) {
+    for await (const page of audit.readShard(shard)) yield* page;
+  }
+}
+
+/**
+ * Export the trail as JSON Lines in chain order (`json`), or the disclosures as FHIR R4
+ * AuditEvent resources shaped as IHE BALP PrivacyDisclosure (`fhir`). The export is audited
+ * first, so it holds the record of its own making.
+ */
+export async function exportEvents(
+  deps: AuditDeps,
+  caller: Caller,
+  format: "json" | "fhir",
+): Promise<string> {
+  await recordExport(deps, caller, { kind: "audit_trail", id: format });
   const lines: string[] = [];
-  for (let shard = 0; shard < deps.audit.shardCount(); shard++) {
-    for await (const page of deps.audit.readShard(shard)) {
-      for (const event of page) lines.push(JSON.stringify(event));
+  for await (const event of chainOrder(deps.audit)) {
+    if (format === "json") lines.push(JSON.stringify(event));
+    else {
+      const resource = toFhirAuditEvent(event);
+      if (resource) lines.push(JSON.stringify(resource));
     }
   }
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
 }
 
-/** Recompute every hash and link of every shard. */
-export async function verifyTrail(deps: AuditDeps): Promise<Verification> {
-  const problems: Verification["problems"] = [];
-  let eventsChecked = 0;
-  for (let shard = 0; shard < deps.audit.shardCount(); shard++) {
-    const events: AuditEvent[] = [];
-    for await (const page of deps.audit.readShard(shard)) events.push(...page);
-    eventsChecked += events.length;
-    problems.push(...verifyShard(shard, events));
-  }
-  return { valid: problems.length === 0, eventsChecked, checkpointsChecked: 0, problems };
+const DISCLOSURES = new Set(["disclosure", "break_glass_disclosure"]);
+const ACCESSES = new Set([
+  "notification_opened",
+  "notification_acknowledged",
+  "outcome_recorded",
+  "deadline_missed",
+]);
+
+export interface SubjectReportEntry {
+  at: string;
+  action: string;
+  recipientId: string | null;
+  dataCategories: string[] | null;
+  agreement: { id: string; version: number } | null;
+  purpose: string | null;
+  lawfulBasis: string[] | null;
+  reason: string | null;
+  concernId: string | null;
+  notificationId: string | null;
+  actorPartnerId: string | null;
+  payloadSha256: string | null;
+}
+
+function entry(e: AuditEvent): SubjectReportEntry {
+  return {
+    at: e.at,
+    action: e.action,
+    recipientId: e.recipientId,
+    dataCategories: e.dataCategories,
+    agreement: e.agreement,
+    purpose: e.purpose,
+    lawfulBasis: e.lawfulBasis,
+    reason: e.reason,
+    concernId: e.concernId,
+    notificationId: e.notificationId,
+    actorPartnerId: e.actor.partnerId,
+    payloadSha256: e.payloadSha256,
+  };
+}
+
+/**
+ * The subject-access report: who was told what about one child, when, under which agreement
+ * and lawful basis; the refusals and break-glass disclosures; and every opening,
+ * acknowledgement and outcome of what was told. Read through the subject index, oldest first.
+ */
+export async function subjectReport(deps: AuditDeps, caller: Caller, subjectId: string) {
+  await recordExport(deps, caller, { kind: "subject_access_report", id: subjectId }, subjectId);
+  const events: AuditEvent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.audit.query({ subjectId }, cursor, 100);
+    events.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  const of = (keep: (e: AuditEvent) => boolean) => events.filter(keep).map(entry);
+  return {
+    subjectId,
+    generatedAt: deps.clock.now().toISOString(),
+    disclosures: of((e) => DISCLOSURES.has(e.action)),
+    refusals: of((e) => e.action === "disclosure_refused"),
+    accesses: of((e) => ACCESSES.has(e.action)),
+    reviews: of((e) => e.action === "break_glass_reviewed"),
+  };
+}
+
+const CSV_COLUMNS: (keyof SubjectReportEntry)[] = [
+  "at",
+  "action",
+  "recipientId",
+  "dataCategories",
+  "agreement",
+  "purpose",
+  "lawfulBasis",
+  "reason",
+  "concernId",
+  "notificationId",
+  "actorPartnerId",
+  "payloadSha256",
+];
+
+/** One CSV cell: lists joined with "; ", quoted, and formula-like text defused for spreadsheets. */
+function cell(value: SubjectReportEntry[keyof SubjectReportEntry]): string {
+  let text = "";
+  if (Array.isArray(value)) text = value.join("; ");
+  else if (value && typeof value === "object") text = `${value.id} v${value.version}`;
+  else if (value !== null) text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+export function subjectReportCsv(report: Awaited<ReturnType<typeof subjectReport>>): string {
+  const rows = [...report.disclosures, ...report.refusals, ...report.accesses, ...report.reviews].sort(
+    (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0),
+  );
+  const lines = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(","))];
+  return `${lines.join("\r\n")}\r\n`;
 }

@@ -108,6 +108,10 @@ export function chain(drafts: readonly AuditDraft[], head: ShardHead): AuditEven
 }
 
 export type ProblemKind =
+  | "checkpoint_signature_invalid"
+  | "checkpoint_chain_broken"
+  | "checkpoint_regressed"
+  | "checkpoint_mismatch"
   | "hash_mismatch"
   | "prev_hash_mismatch"
   | "gap"
@@ -121,16 +125,23 @@ export interface ChainProblem {
   seq: number;
   problem: ProblemKind;
   detail: string;
+  /** For problems found in a checkpoint: its number (1 for the first). */
+  checkpoint?: number;
 }
 
 /**
- * Check one shard's events, given in the order they were read. Reports every problem rather
+ * Check one shard's events, given in the order they were read, from the start of the shard or
+ * from a trusted event (the head of a verified checkpoint) onwards. Reports every problem rather
  * than stopping at the first, so an auditor sees the extent of any damage.
  */
-export function verifyShard(shard: number, events: readonly AuditEvent[]): ChainProblem[] {
+export function verifyShard(
+  shard: number,
+  events: readonly AuditEvent[],
+  trusted: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+): ChainProblem[] {
   const problems: ChainProblem[] = [];
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
+  let expectedSeq = trusted.seq + 1;
+  let prevHash = trusted.hash;
   for (const event of events) {
     if (event.shard !== shard) {
       problems.push({

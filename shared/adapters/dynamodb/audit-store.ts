@@ -36,15 +36,15 @@ export class DynamoAuditStore implements AuditStore {
     return this.shards;
   }
 
-  async *readShard(shard: number): AsyncIterable<AuditEvent[]> {
+  async *readShard(shard: number, afterSeq = 0): AsyncIterable<AuditEvent[]> {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: "#shard = :shard",
-          ExpressionAttributeNames: { "#shard": "shard" },
-          ExpressionAttributeValues: { ":shard": shard },
+          KeyConditionExpression: "#shard = :shard AND #seq > :after",
+          ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq" },
+          ExpressionAttributeValues: { ":shard": shard, ":after": afterSeq },
           ExclusiveStartKey: start,
           ConsistentRead: true,
         }),

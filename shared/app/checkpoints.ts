@@ -1,0 +1,87 @@
+import type { AuditEvent } from "../domain/audit.js";
+import { checkpointPayload, headsChanged } from "../domain/checkpoint.js";
+import { verifyAudit } from "../domain/verify.js";
+import { badRequest, serviceUnavailable } from "../errors.js";
+import type {
+  AuditStore,
+  CheckpointSigner,
+  CheckpointStore,
+  Clock,
+  StoredCheckpoint,
+  Verification,
+} from "../ports.js";
+
+export interface CheckpointDeps {
+  clock: Clock;
+  audit: AuditStore;
+  checkpoints: CheckpointStore;
+  signer: CheckpointSigner;
+}
+
+/**
+ * Sign the head of every shard, linked to the checkpoint before. On the timer a checkpoint
+ * is written only when events have arrived since the last; on demand (`force`) always.
+ * Returns null when there was nothing new to sign.
+ */
+export async function writeCheckpoint(
+  deps: CheckpointDeps,
+  force: boolean,
+): Promise<StoredCheckpoint | null> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [previous, heads] = await Promise.all([
+      deps.checkpoints.latestCheckpoint(),
+      deps.checkpoints.heads(),
+    ]);
+    if (!force && !headsChanged(previous?.payload ?? null, heads)) return null;
+    const payload = checkpointPayload(deps.clock.now().toISOString(), heads, previous?.jws ?? null);
+    const checkpoint = { number: (previous?.number ?? 0) + 1, jws: await deps.signer.sign(payload), payload };
+    // Two checkpointers at once: the loser re-reads and links to the winner's.
+    if ((await deps.checkpoints.appendCheckpoint(checkpoint)) === "ok") return checkpoint;
+  }
+  throw serviceUnavailable("Another checkpoint is being written; try again.", 1);
+}
+
+export async function listCheckpoints(deps: CheckpointDeps, cursor: string | undefined, limit: number) {
+  const from = cursor === undefined ? 1 : Number(cursor);
+  if (!Number.isInteger(from) || from < 1)
+    throw badRequest("The cursor is not valid: pass nextCursor exactly as it was returned.");
+  const page = await deps.checkpoints.listCheckpoints(from, limit + 1);
+  const items = page.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    checkpoints: items.map((c) => c.jws),
+    nextCursor: page.length > limit && last ? String(last.number + 1) : null,
+  };
+}
+
+async function* eventsOf(audit: AuditStore, afterSeq: (shard: number) => number): AsyncIterable<AuditEvent> {
+  for (let shard = 0; shard < audit.shardCount(); shard++) {
+    for await (const page of audit.readShard(shard, afterSeq(shard))) yield* page;
+  }
+}
+
+/**
+ * Verify the whole trail, or incrementally from checkpoint `since` (trusted once its
+ * signature verifies), so a daily check reads only what arrived since the last one.
+ */
+export async function verifyTrail(deps: CheckpointDeps, since: number | undefined): Promise<Verification> {
+  const from = since ?? 1;
+  const checkpoints = await deps.checkpoints.listCheckpoints(from, Number.MAX_SAFE_INTEGER);
+  if (since !== undefined && checkpoints[0]?.number !== since)
+    throw badRequest(`There is no checkpoint ${since}.`);
+  const trusted = since !== undefined ? checkpoints[0]?.payload.heads : undefined;
+  const events: AuditEvent[] = [];
+  for await (const event of eventsOf(
+    deps.audit,
+    (shard) => trusted?.find((h) => h.shard === shard)?.seq ?? 0,
+  )) {
+    events.push(event);
+  }
+  return verifyAudit({
+    events,
+    checkpoints: checkpoints.map((c) => c.jws),
+    keys: (await deps.signer.publicKeys()) as never,
+    shards: deps.audit.shardCount(),
+    incremental: since !== undefined,
+  });
+}
