@@ -5,13 +5,16 @@ import { wired } from "./wiring.js";
 
 /** Lambda entry point for the police-facing routes. */
 const w = wired();
+// Read once per cold start (Secrets Manager on AWS), before the first request.
+const subjectKey = await w.subjectKey();
+const deps = { ...w, subjectKey };
 
 export const handler = createHttpHandler<"submitConcern" | "readConcern">(
   {
     async submitConcern({ caller, body, headers }) {
       const key = headers["idempotency-key"];
       const result = await submitConcern(
-        w,
+        deps,
         caller,
         body,
         key === undefined || key === "" ? undefined : key.slice(0, 255),

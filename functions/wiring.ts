@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { JWK } from "jose";
 import { DynamoAuditStore } from "../shared/adapters/dynamodb/audit-store.js";
 import { DynamoCheckpointStore } from "../shared/adapters/dynamodb/checkpoint-store.js";
@@ -31,6 +32,32 @@ function checkpointSigner(env: NodeJS.ProcessEnv): CheckpointSigner {
   return new LocalCheckpointSigner(parsed.current, parsed.retired ?? []);
 }
 
+let subjectKeyValue: Promise<Uint8Array> | undefined;
+
+function decodeSubjectKey(base64: string, from: string): Uint8Array {
+  const key = Buffer.from(base64.trim(), "base64");
+  if (key.length < 32) throw new ConfigurationError(`${from} must hold at least 32 bytes, base64.`);
+  return key;
+}
+
+/**
+ * The key of the pseudonymous subject ids: inline locally, from Secrets Manager on AWS. Only
+ * the function that submits concerns needs it, so only it reads it (once, at cold start).
+ */
+function readSubjectKey(env: NodeJS.ProcessEnv): Promise<Uint8Array> {
+  subjectKeyValue ??= (async () => {
+    const inline = env[ENV.subjectKey];
+    if (inline) return decodeSubjectKey(inline, ENV.subjectKey);
+    const arn = env[ENV.subjectKeySecretArn];
+    if (!arn) throw new ConfigurationError(`${ENV.subjectKey} or ${ENV.subjectKeySecretArn} must be set.`);
+    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+    if (!out.SecretString)
+      throw new ConfigurationError(`The secret in ${ENV.subjectKeySecretArn} has no value.`);
+    return decodeSubjectKey(out.SecretString, ENV.subjectKeySecretArn);
+  })();
+  return subjectKeyValue;
+}
+
 /**
  * Everything a function needs, built once per cold start from the environment. A missing or
  * malformed variable stops the cold start with a message naming it.
@@ -40,9 +67,6 @@ function build(env: NodeJS.ProcessEnv) {
   const shards = auditShards(env);
   const doc = documentClient(env[ENV.dynamodbEndpoint] || undefined, env);
   const commit = { ...DEFAULT_COMMIT_OPTIONS, shards };
-  const subjectKey = Buffer.from(required(env, ENV.subjectKey), "base64");
-  if (subjectKey.length < 32)
-    throw new ConfigurationError(`${ENV.subjectKey} must be at least 32 bytes, base64.`);
 
   const issuer = required(env, ENV.issuer);
   const audience = env[ENV.audience] || DEFAULTS.audience;
@@ -76,7 +100,7 @@ function build(env: NodeJS.ProcessEnv) {
     registry,
     concerns,
     audit,
-    subjectKey,
+    subjectKey: () => readSubjectKey(env),
     http,
     publicJwks: inlineJwks ?? null,
   };

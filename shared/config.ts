@@ -9,6 +9,8 @@ export const ENV = {
   auditShards: "LANTERN_AUDIT_SHARDS",
   dynamodbEndpoint: "LANTERN_DYNAMODB_ENDPOINT",
   subjectKey: "LANTERN_SUBJECT_KEY",
+  /** On AWS: the Secrets Manager secret holding the subject key, read at cold start. */
+  subjectKeySecretArn: "LANTERN_SUBJECT_KEY_SECRET_ARN",
   issuer: "LANTERN_ISSUER",
   audience: "LANTERN_AUDIENCE",
   jwksUrl: "LANTERN_JWKS_URL",

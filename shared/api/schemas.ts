@@ -329,26 +329,18 @@ export const SlugParamsSchema = z.object({ id: slug }).strict();
 
 export const VerifyQuerySchema = z
   .object({
-    since: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .meta({
-        description: "Verify incrementally from this checkpoint number, trusted once its signature verifies.",
-      }),
+    since: z.coerce.number().int().min(1).optional().meta({
+      description: "Verify incrementally from this checkpoint number, trusted once its signature verifies.",
+    }),
   })
   .strict();
 
 export const ExportQuerySchema = z
   .object({
-    format: z
-      .enum(["json", "fhir"])
-      .optional()
-      .meta({
-        description:
-          "`json` (default): every event as JSON Lines. `fhir`: disclosures as FHIR R4 AuditEvent (IHE BALP PrivacyDisclosure), NDJSON.",
-      }),
+    format: z.enum(["json", "fhir"]).optional().meta({
+      description:
+        "`json` (default): every event as JSON Lines. `fhir`: disclosures as FHIR R4 AuditEvent (IHE BALP PrivacyDisclosure), NDJSON.",
+    }),
   })
   .strict();
 

@@ -34,32 +34,38 @@ export function headsChanged(previous: CheckpointPayload | null, heads: readonly
 /** Convert an ECDSA signature from DER (as KMS returns it) to JOSE's fixed-width r || s. */
 export function derToJose(der: Uint8Array, size = 32): Uint8Array {
   let offset = 0;
+  const fail = (why: string): never => {
+    throw new Error(`not a DER ECDSA signature: ${why}`);
+  };
   const expect = (byte: number) => {
-    if (der[offset] !== byte) throw new Error("not a DER ECDSA signature");
+    if (der[offset] !== byte) fail(`expected tag ${byte}`);
     offset += 1;
   };
   const length = () => {
-    const first = der[offset++] ?? 0;
+    const first = der[offset++];
+    if (first === undefined) return fail("truncated");
     if (first < 0x80) return first;
     let n = 0;
-    for (let i = 0; i < (first & 0x7f); i++) n = (n << 8) | (der[offset++] ?? 0);
+    for (let i = 0; i < (first & 0x7f); i++) n = (n << 8) | (der[offset++] ?? fail("truncated"));
     return n;
   };
   expect(0x30);
-  length();
+  if (length() !== der.length - offset) fail("sequence length does not match");
   const integer = () => {
     expect(0x02);
     const len = length();
+    if (len === 0 || offset + len > der.length) fail("integer length does not match");
     let bytes = der.slice(offset, offset + len);
     offset += len;
     while (bytes.length > size && bytes[0] === 0) bytes = bytes.slice(1);
-    if (bytes.length > size) throw new Error("ECDSA integer too long");
+    if (bytes.length > size) fail("integer too long");
     const out = new Uint8Array(size);
     out.set(bytes, size - bytes.length);
     return out;
   };
   const r = integer();
   const s = integer();
+  if (offset !== der.length) fail("trailing bytes");
   const jose = new Uint8Array(size * 2);
   jose.set(r, 0);
   jose.set(s, size);

@@ -1,0 +1,185 @@
+import { Aws } from "aws-cdk-lib";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import { AUDIT_INDEX_KEYS, INDEX } from "../../shared/adapters/dynamodb/tables.js";
+import type { Group } from "../../shared/api/routes.js";
+import { ENV } from "../../shared/config.js";
+
+/**
+ * The ARN of the subject-key secret. The wiring must fetch the key from Secrets Manager at
+ * cold start; the key itself never sits in a Lambda environment variable.
+ */
+export const SUBJECT_KEY_SECRET_ARN_ENV = ENV.subjectKeySecretArn;
+
+type DynamoAction = "GetItem" | "BatchGetItem" | "Query" | "PutItem" | "DeleteItem";
+
+interface TableAccess {
+  /** Actions on the table itself. */
+  table: DynamoAction[];
+  /** Indexes it queries (Query only). */
+  indexes: string[];
+}
+
+export interface GroupAccess {
+  data: TableAccess;
+  audit: TableAccess;
+  /** Whether the group computes pseudonymous subject ids. */
+  subjectKey: boolean;
+  /** Whether the group signs audit checkpoints (and serves their public keys). */
+  checkpointSigning: boolean;
+}
+
+const NONE: TableAccess = { table: [], indexes: [] };
+
+/**
+ * What each route group's function does to DynamoDB, read from its handlers and the
+ * adapters they call. TransactWriteItems has no IAM action of its own: DynamoDB authorises
+ * each item of a transaction as its own action (Put → PutItem, Delete → DeleteItem); no
+ * Lantern transaction holds an Update or a ConditionCheck, so neither is granted. Every authenticated function
+ * reads the client→partner mapping (GetItem); every audited change reads its shard's head
+ * (Query on the audit table) and appends events (PutItem). A new group, or a new kind of
+ * write (an Update, a Delete in a transaction), must be added here.
+ */
+export const ACCESS: Record<Group, GroupAccess> = {
+  concerns: {
+    // Registry lookups (GetItem; Query on gsi1), the idempotency record (GetItem), the
+    // concern and its notifications (GetItem, BatchGetItem), the submission (Puts).
+    data: { table: ["GetItem", "BatchGetItem", "PutItem"], indexes: [INDEX.gsi1] },
+    audit: { table: ["Query", "PutItem"], indexes: [] },
+    subjectKey: true,
+    checkpointSigning: false,
+  },
+  notifications: {
+    // The inbox (Query on gsi1/gsi2), opening (GetItem), transitions (conditional Put).
+    data: { table: ["GetItem", "PutItem"], indexes: [INDEX.gsi1, INDEX.gsi2] },
+    audit: { table: ["Query", "PutItem"], indexes: [] },
+    subjectKey: false,
+    checkpointSigning: false,
+  },
+  registry: {
+    // Partners, agreements, routing rules: GetItem, lists on gsi1, conditional Puts, and
+    // Deletes of client-id claims a partner gives up (inside the audited transaction).
+    data: { table: ["GetItem", "PutItem", "DeleteItem"], indexes: [INDEX.gsi1] },
+    audit: { table: ["Query", "PutItem"], indexes: [] },
+    subjectKey: false,
+    checkpointSigning: false,
+  },
+  audit: {
+    // Shards and the auditors' indexes; checkpoints (Query, conditional Put on the audit
+    // table, signed with the checkpoint key); the break-glass review queue (gsi1/gsi2,
+    // GetItem, the finding's conditional Put); appends audit_exported and review events.
+    data: { table: ["GetItem", "PutItem"], indexes: [INDEX.gsi1, INDEX.gsi2] },
+    audit: { table: ["Query", "PutItem"], indexes: Object.keys(AUDIT_INDEX_KEYS) },
+    subjectKey: false,
+    checkpointSigning: true,
+  },
+  public: {
+    // Health: one GetItem proves the store answers.
+    data: { table: ["GetItem"], indexes: [] },
+    audit: NONE,
+    subjectKey: false,
+    checkpointSigning: false,
+  },
+};
+
+function tableStatements(table: dynamodb.ITable, access: TableAccess): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [];
+  if (access.table.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        actions: access.table.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn],
+      }),
+    );
+  }
+  if (access.indexes.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:Query"],
+        resources: access.indexes.map((name) => `${table.tableArn}/index/${name}`),
+      }),
+    );
+  }
+  return statements;
+}
+
+/** The CMK, only as DynamoDB or Secrets Manager use it on the function's behalf. */
+export function keyUseStatement(key: kms.IKey): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+    resources: [key.keyArn],
+    conditions: {
+      StringEquals: {
+        "kms:ViaService": [
+          `dynamodb.${Aws.REGION}.amazonaws.com`,
+          `secretsmanager.${Aws.REGION}.amazonaws.com`,
+        ],
+      },
+    },
+  });
+}
+
+export interface GrantTargets {
+  data: dynamodb.ITable;
+  audit: dynamodb.ITable;
+  key: kms.IKey;
+  subjectKey: secretsmanager.ISecret;
+  checkpointKey: kms.IKey;
+}
+
+/** Grant a group's function exactly its access, nothing from a `grant*` helper's wider set. */
+export function grantGroupAccess(role: iam.IRole, access: GroupAccess, targets: GrantTargets): void {
+  const statements = [
+    ...tableStatements(targets.data, access.data),
+    ...tableStatements(targets.audit, access.audit),
+  ];
+  if (access.subjectKey) {
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [targets.subjectKey.secretArn],
+      }),
+    );
+  }
+  if (statements.length > 0) statements.push(keyUseStatement(targets.key));
+  if (access.checkpointSigning) {
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ["kms:Sign"],
+        resources: [targets.checkpointKey.keyArn],
+        conditions: { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256" } },
+      }),
+      new iam.PolicyStatement({ actions: ["kms:GetPublicKey"], resources: [targets.checkpointKey.keyArn] }),
+    );
+  }
+  for (const statement of statements) role.addToPrincipalPolicy(statement);
+}
+
+/** Actions that could change or remove an audit event once written. */
+export const AUDIT_MUTATIONS = [
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  // BatchWriteItem both puts and deletes, and IAM cannot tell which: Lantern never batch
+  // writes audit events (they are appended by conditional Puts in a transaction), so the
+  // whole action is denied rather than leave a delete path open.
+  "dynamodb:BatchWriteItem",
+  "dynamodb:PartiQLUpdate",
+  "dynamodb:PartiQLDelete",
+];
+
+/**
+ * An explicit Deny wins over any Allow, now or added later by mistake: no application role
+ * may update or delete an audit event.
+ */
+export function denyAuditMutation(role: iam.IRole, audit: dynamodb.ITable): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: "DenyAuditMutation",
+      effect: iam.Effect.DENY,
+      actions: AUDIT_MUTATIONS,
+      resources: [audit.tableArn],
+    }),
+  );
+}

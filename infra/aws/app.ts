@@ -1,0 +1,4 @@
+import { buildApp } from "./lantern-app.js";
+
+/** `cdk synth` entry (cdk.json "app"). */
+buildApp().app.synth();

@@ -1,0 +1,59 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Group, routes } from "../../shared/api/routes.js";
+
+/**
+ * The one esbuild configuration every Lambda is bundled with: by the house construct at
+ * synth time and by `npm run bundle:size`, so the size we watch is the size we ship.
+ *
+ * The AWS SDK is bundled, not left to the runtime: the versions pinned in package.json are
+ * the ones the tests ran against (the runtime's copy moves when AWS updates it), and a
+ * tree-shaken, minified SDK in one file loads faster at cold start than the runtime's
+ * full packages resolved from disk.
+ */
+
+/** The repository root, so entries resolve the same from the CDK app, the tests and scripts. */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Node.js 24 is the newest Lambda runtime aws-cdk-lib 2.276 knows (cdk-nag AwsSolutions-L1). */
+export const NODE_TARGET = "node24";
+
+/** ESM output still meets CommonJS dependencies that call `require`: give them one. */
+export const ESM_BANNER =
+  "import { createRequire as __lanternCreateRequire } from 'node:module'; const require = __lanternCreateRequire(import.meta.url);";
+
+export const SHARED_ESBUILD = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: NODE_TARGET,
+  minify: true,
+  sourcemap: true,
+  mainFields: ["module", "main"],
+  banner: { js: ESM_BANNER },
+  /** Nothing external: the SDK is bundled on purpose (see above). */
+  external: [] as string[],
+} as const;
+
+/** Code that must never reach a Lambda bundle: the CDK itself and the local hub. */
+export const FORBIDDEN_IN_BUNDLE = [
+  /node_modules\/aws-cdk-lib\//,
+  /node_modules\/constructs\//,
+  /infra\/local\//,
+];
+
+export type FunctionName = Group | "authorizer" | "auditStreamGuard";
+
+/** Route groups in the order the route table first names them: one function per group. */
+export function routeGroups(): Group[] {
+  return [...new Set(routes.map((r) => r.group))];
+}
+
+/** Every Lambda entry file: one per route group, plus the authorizer and the stream guard. */
+export function functionEntries(): Record<FunctionName, string> {
+  const entries = {} as Record<FunctionName, string>;
+  for (const group of routeGroups()) entries[group] = join(PROJECT_ROOT, "functions", `${group}.ts`);
+  entries.authorizer = join(PROJECT_ROOT, "functions", "authorizer.ts");
+  entries.auditStreamGuard = join(PROJECT_ROOT, "functions", "audit-stream-guard.ts");
+  return entries;
+}
