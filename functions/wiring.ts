@@ -84,7 +84,16 @@ function build(env: NodeJS.ProcessEnv) {
   const concerns = new DynamoConcernStore(doc, tables, commit);
   const audit = new DynamoAuditStore(doc, tables.audit, shards);
   const checkpoints = new DynamoCheckpointStore(doc, tables.audit, shards);
-  const signer = checkpointSigner(env);
+  // Only the audit and checkpointer functions sign; the others never need the key.
+  let signerValue: CheckpointSigner | undefined;
+  const signerOf = () => {
+    signerValue ??= checkpointSigner(env);
+    return signerValue;
+  };
+  const signer: CheckpointSigner = {
+    sign: (payload) => signerOf().sign(payload),
+    publicKeys: () => signerOf().publicKeys(),
+  };
   const log = jsonLogger();
   const http: HttpDeps = { auth: async () => auth, registry, clock, log };
   // Plain http webhooks are for local development; on AWS the stack sets this to true.

@@ -5,10 +5,12 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { type TableNames, tableDefinitions } from "../../shared/adapters/dynamodb/tables.js";
@@ -149,7 +151,10 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
   } while (start);
   for (const definition of tableDefinitions(names)) {
     const name = definition.TableName as string;
-    if (existing.has(name)) continue;
+    if (existing.has(name)) {
+      await addMissingIndexes(client, definition);
+      continue;
+    }
     try {
       await client.send(new CreateTableCommand(definition));
       created.push(name);
@@ -169,11 +174,40 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
   return created;
 }
 
+/**
+ * A store made by an older Lantern lacks indexes added since: add them (one at a time, as
+ * DynamoDB requires) rather than ask anyone to rebuild their data.
+ */
+async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {
+  const name = definition.TableName as string;
+  const current = await client.send(new DescribeTableCommand({ TableName: name }));
+  const have = new Set((current.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of definition.GlobalSecondaryIndexes ?? []) {
+    if (have.has(index.IndexName)) continue;
+    const keys = new Set(index.KeySchema?.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: definition.AttributeDefinitions?.filter((a) => keys.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection },
+          },
+        ],
+      }),
+    );
+    await waitForTable(client, name);
+  }
+}
+
 async function waitForTable(client: DynamoDBClient, name: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
     try {
       const out = await client.send(new DescribeTableCommand({ TableName: name }));
-      if (out.Table?.TableStatus === "ACTIVE") return;
+      const indexesReady = (out.Table?.GlobalSecondaryIndexes ?? []).every(
+        (i) => i.IndexStatus === undefined || i.IndexStatus === "ACTIVE",
+      );
+      if (out.Table?.TableStatus === "ACTIVE" && indexesReady) return;
     } catch (error: unknown) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }

@@ -154,6 +154,8 @@ main().catch((error: unknown) => {
     say(
       `Lantern cannot start: ${error instanceof Error ? error.name : "unknown error"}${error instanceof Error && "code" in error ? ` (${String(error.code)})` : ""}.`,
     );
+    // The details may hold data; show them only to an operator who asks.
+    if (env.LANTERN_DEBUG === "1" && error instanceof Error) say(error.stack ?? "");
   }
   process.exit(1);
 });

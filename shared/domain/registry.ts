@@ -108,6 +108,34 @@ const isoDuration = z
     "must be a positive ISO 8601 duration",
   );
 
+const workingHoursFlag = z
+  .boolean()
+  .optional()
+  .meta({
+    description: "Count the duration in the area's working hours (default 08:00-18:00 Mon-Fri, no holidays).",
+  });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
+const isoDay = z.iso.date();
+
+export const CalendarSchema = z
+  .object({
+    holidays: z
+      .array(isoDay)
+      .max(400)
+      .meta({ description: "Bank holidays: neither school days nor working days." }),
+    schoolHolidays: z
+      .array(isoDay)
+      .max(1000)
+      .meta({ description: "Half terms, INSET days: not school days." }),
+    workingHours: z
+      .object({ start: hhmm, end: hhmm })
+      .strict()
+      .refine((w) => w.start < w.end, { message: "end must be after start", path: ["end"] }),
+  })
+  .strict()
+  .meta({ id: "Calendar" });
+
 export const DueRuleSchema = z
   .discriminatedUnion("kind", [
     z
@@ -117,9 +145,15 @@ export const DueRuleSchema = z
       })
       .strict(),
     z
-      .object({ kind: z.literal("by_risk"), red: isoDuration, amber: isoDuration, green: isoDuration })
+      .object({
+        kind: z.literal("by_risk"),
+        red: isoDuration,
+        amber: isoDuration,
+        green: isoDuration,
+        workingHours: workingHoursFlag,
+      })
       .strict(),
-    z.object({ kind: z.literal("after"), duration: isoDuration }).strict(),
+    z.object({ kind: z.literal("after"), duration: isoDuration, workingHours: workingHoursFlag }).strict(),
   ])
   .meta({ id: "DueRule" });
 export type DueRule = z.infer<typeof DueRuleSchema>;

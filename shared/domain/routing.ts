@@ -1,3 +1,4 @@
+import { addWorkingTime, type Calendar, defaultCalendar, nonSchoolDays } from "./calendar.js";
 import type { ConcernSubmission } from "./concern.js";
 import type { DueRule, Partner, RoutingRule } from "./registry.js";
 import { ageOn, nextSchoolDay, parseDuration } from "./time.js";
@@ -23,7 +24,8 @@ export interface RoutingInput {
   receivedAt: Date;
   rules: readonly RoutingRule[];
   partners: readonly Partner[];
-  holidays?: ReadonlySet<string>;
+  /** The concern's area's calendar; weekends only when none is configured. */
+  calendar?: Calendar;
 }
 
 /** Keep categories in the vocabulary's order so payloads and audit events read the same way. */
@@ -32,21 +34,16 @@ export function orderCategories(categories: Iterable<DataCategory>): DataCategor
   return DATA_CATEGORIES.filter((c) => set.has(c));
 }
 
-/** When a notification made under `due` falls due. */
+/** When a notification made under `due` falls due, on the area's calendar. */
 export function dueBy(
   due: DueRule,
   riskRating: ConcernSubmission["riskRating"],
   receivedAt: Date,
-  holidays?: ReadonlySet<string>,
+  calendar: Calendar = defaultCalendar(""),
 ): Date {
-  switch (due.kind) {
-    case "next_school_day":
-      return nextSchoolDay(receivedAt, due.at, holidays);
-    case "by_risk":
-      return new Date(receivedAt.getTime() + (parseDuration(due[riskRating]) ?? 0));
-    case "after":
-      return new Date(receivedAt.getTime() + (parseDuration(due.duration) ?? 0));
-  }
+  if (due.kind === "next_school_day") return nextSchoolDay(receivedAt, due.at, nonSchoolDays(calendar));
+  const ms = parseDuration(due.kind === "by_risk" ? due[riskRating] : due.duration) ?? 0;
+  return due.workingHours ? addWorkingTime(receivedAt, ms, calendar) : new Date(receivedAt.getTime() + ms);
 }
 
 function conditionsMatch(rule: RoutingRule, input: RoutingInput): boolean {
@@ -97,7 +94,7 @@ export function route(input: RoutingInput): { routes: Route[]; unresolved: Unres
       unresolved.push({ ruleId: rule.id, reason: recipients });
       continue;
     }
-    const due = dueBy(rule.due, input.concern.riskRating, input.receivedAt, input.holidays);
+    const due = dueBy(rule.due, input.concern.riskRating, input.receivedAt, input.calendar);
     for (const partner of recipients) {
       const existing = byRecipient.get(partner.id);
       if (existing) {

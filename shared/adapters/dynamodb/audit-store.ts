@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { AUDIT_EVENT_MEMBERS, type AuditEvent } from "../../domain/audit.js";
 import type { AuditQuery, AuditStore, Page } from "../../ports.js";
+import { sortKeyOf } from "./commit.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { AUDIT_INDEX_KEYS, INDEX } from "./tables.js";
 
@@ -67,6 +68,7 @@ export class DynamoAuditStore implements AuditStore {
       lookups.push({ index: INDEX.byRecipient, value: filter.partnerId });
       lookups.push({ index: INDEX.byActor, value: filter.partnerId });
     } else if (filter.action) lookups.push({ index: INDEX.byAction, value: filter.action });
+    if (lookups.length === 0 && filter.from) return this.queryByDays(filter, cursor, limit);
     if (lookups.length === 0) return this.queryChain(filter, cursor, limit);
 
     const after = decodeCursor(cursor, isIndexCursor)?.after;
@@ -139,6 +141,31 @@ export class DynamoAuditStore implements AuditStore {
       start = out.LastEvaluatedKey;
     } while (start && items.length <= limit);
     return { items: items.slice(0, limit + 1), more: items.length > limit || start !== undefined };
+  }
+
+  /**
+   * A time range alone: one day's partition of the day index after another, oldest first, so
+   * only the events inside the range are read.
+   */
+  private async queryByDays(
+    filter: AuditQuery,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<AuditEvent>> {
+    let after = decodeCursor(cursor, isIndexCursor)?.after;
+    const lastDay = (filter.to ?? new Date().toISOString()).slice(0, 10);
+    let day = (after ?? filter.from ?? "").slice(0, 10);
+    const items: AuditEvent[] = [];
+    while (day <= lastDay && items.length < limit) {
+      const page = await this.queryIndex(INDEX.byDay, day, filter, after, limit - items.length);
+      items.push(...page.items.slice(0, limit - items.length).map(eventFromItem));
+      if (page.more && items.length >= limit) break;
+      day = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      after = undefined;
+    }
+    const last = items.at(-1);
+    const more = items.length >= limit && last !== undefined;
+    return { items, nextCursor: more ? encodeCursor({ after: sortKeyOf(last) }) : null };
   }
 
   /** No key filter: the trail in chain order, shard by shard, optionally within a time range. */

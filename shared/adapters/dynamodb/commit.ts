@@ -63,13 +63,18 @@ function isAmbiguous(error: unknown): boolean {
 }
 
 /** The audit item: the event's members as top-level attributes, plus the index keys. */
+/** Time, then place in the chain: unique, and of one length, so "just after" is a suffix away. */
+export function sortKeyOf(event: Pick<AuditEvent, "at" | "shard" | "seq">): string {
+  return `${event.at}#${String(event.shard).padStart(4, "0")}#${String(event.seq).padStart(12, "0")}`;
+}
+
 export function auditItem(event: AuditEvent): Record<string, unknown> {
-  const sortKey = `${event.at}#${String(event.shard).padStart(4, "0")}#${String(event.seq).padStart(12, "0")}`;
-  const item: Record<string, unknown> = { ...event, sortKey };
+  const item: Record<string, unknown> = { ...event, sortKey: sortKeyOf(event) };
   if (event.subjectId) item[AUDIT_INDEX_KEYS[INDEX.bySubject]] = event.subjectId;
   if (event.concernId) item[AUDIT_INDEX_KEYS[INDEX.byConcern]] = event.concernId;
   if (event.recipientId) item[AUDIT_INDEX_KEYS[INDEX.byRecipient]] = event.recipientId;
   if (event.actor.partnerId) item[AUDIT_INDEX_KEYS[INDEX.byActor]] = event.actor.partnerId;
+  item[AUDIT_INDEX_KEYS[INDEX.byDay]] = event.at.slice(0, 10);
   return item;
 }
 

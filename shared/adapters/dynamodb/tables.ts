@@ -4,12 +4,14 @@ import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
  * Two tables, because they are protected differently:
  *
  * - `data`: one table for the registry, concerns, notifications and idempotency records,
- *   keyed `pk`/`sk` with two overloaded indexes (a partner's inbox newest first, by status;
- *   the registry lists). Every read a route makes is a GetItem or a Query on a key.
+ *   keyed `pk`/`sk` with three overloaded indexes: gsi1 (a partner's inbox newest first, the
+ *   registry lists, a force's concerns and escalations), gsi2 (the inbox by status, the
+ *   review queue by status) and gsi3 (work queues by time: notifications not yet
+ *   acknowledged by due time, deliveries by next attempt), sparse so finished work drops out. Every read a route makes is a GetItem or a Query on a key.
  * - `audit`: the hash-chained events, keyed by the contract's own `shard` and `seq`, so
  *   "the next seq of a shard" is a conditional put on the primary key that only one writer
  *   can win. Its indexes serve the auditors' queries (by subject, concern, recipient, actor,
- *   action) without a Scan. On AWS no application role may update or delete its items.
+ *   action, day) without a Scan. On AWS no application role may update or delete its items.
  */
 export interface TableNames {
   data: string;
@@ -24,6 +26,8 @@ export const INDEX = {
   byRecipient: "byRecipient",
   byActor: "byActor",
   byAction: "byAction",
+  byDay: "byDay",
+  gsi3: "gsi3",
 } as const;
 
 /** Audit index partition attributes, beside the event's own members on each audit item. */
@@ -33,6 +37,7 @@ export const AUDIT_INDEX_KEYS = {
   [INDEX.byRecipient]: "idxRecipient",
   [INDEX.byActor]: "idxActor",
   [INDEX.byAction]: "action",
+  [INDEX.byDay]: "idxDay",
 } as const;
 
 const gsi = (name: string, pk: string, sk: string) => ({
@@ -49,15 +54,21 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
     {
       TableName: names.data,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"].map((n) => ({
-        AttributeName: n,
-        AttributeType: "S" as const,
-      })),
+      AttributeDefinitions: ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"].map(
+        (n) => ({
+          AttributeName: n,
+          AttributeType: "S" as const,
+        }),
+      ),
       KeySchema: [
         { AttributeName: "pk", KeyType: "HASH" },
         { AttributeName: "sk", KeyType: "RANGE" },
       ],
-      GlobalSecondaryIndexes: [gsi(INDEX.gsi1, "gsi1pk", "gsi1sk"), gsi(INDEX.gsi2, "gsi2pk", "gsi2sk")],
+      GlobalSecondaryIndexes: [
+        gsi(INDEX.gsi1, "gsi1pk", "gsi1sk"),
+        gsi(INDEX.gsi2, "gsi2pk", "gsi2sk"),
+        gsi(INDEX.gsi3, "gsi3pk", "gsi3sk"),
+      ],
     },
     {
       TableName: names.audit,
