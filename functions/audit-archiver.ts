@@ -4,7 +4,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { eventFromItem } from "../shared/adapters/dynamodb/audit-store.js";
 import { CHECKPOINT_SHARD } from "../shared/adapters/dynamodb/checkpoint-store.js";
-import { ConfigurationError } from "../shared/config.js";
+import { ConfigurationError, ENV } from "../shared/config.js";
 import { jsonLogger, type Logger } from "../shared/http/log.js";
 
 /**
@@ -20,7 +20,7 @@ import { jsonLogger, type Logger } from "../shared/http/log.js";
  */
 
 /** TODO(ENV): move into shared/config.ts ENV as `archiveBucket`. */
-export const ARCHIVE_BUCKET_ENV = "LANTERN_ARCHIVE_BUCKET";
+export const ARCHIVE_BUCKET_ENV = ENV.archiveBucket;
 
 /** Key prefixes; the archiver's role may put objects under these and nowhere else. */
 export const ARCHIVE_PREFIX = { events: "events/", checkpoints: "checkpoints/" } as const;
@@ -42,7 +42,11 @@ export function archiveObject(item: Record<string, unknown>): ArchiveObject | nu
   const { shard, seq } = item;
   if (typeof shard !== "number" || typeof seq !== "number" || !Number.isInteger(seq) || seq < 1) return null;
   if (shard === CHECKPOINT_SHARD && typeof item.jws === "string") {
-    return { key: `${ARCHIVE_PREFIX.checkpoints}${pad(seq)}.jws`, body: item.jws, contentType: "application/jose" };
+    return {
+      key: `${ARCHIVE_PREFIX.checkpoints}${pad(seq)}.jws`,
+      body: item.jws,
+      contentType: "application/jose",
+    };
   }
   if (Number.isInteger(shard) && shard >= 0) {
     return {
@@ -92,7 +96,10 @@ async function archiveRecord(record: DynamoDBRecord, deps: ArchiverDeps): Promis
 }
 
 /** Archive a batch; answer the records to retry (Lambda resumes from the first of them). */
-export async function archiveBatch(event: DynamoDBStreamEvent, deps: ArchiverDeps): Promise<DynamoDBBatchResponse> {
+export async function archiveBatch(
+  event: DynamoDBStreamEvent,
+  deps: ArchiverDeps,
+): Promise<DynamoDBBatchResponse> {
   const results = await Promise.allSettled(event.Records.map((r) => archiveRecord(r, deps)));
   const batchItemFailures: DynamoDBBatchResponse["batchItemFailures"] = [];
   let archived = 0;

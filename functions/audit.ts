@@ -1,6 +1,7 @@
 import { exportEvents, queryEvents, subjectReport, subjectReportCsv } from "../shared/app/audit.js";
 import { listCheckpoints, verifyTrail, writeCheckpoint } from "../shared/app/checkpoints.js";
 import { listReviews, readReview, recordFinding } from "../shared/app/reviews.js";
+import { timelinessFigures } from "../shared/app/timeliness.js";
 import { serviceUnavailable } from "../shared/errors.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
 import { wired } from "./wiring.js";
@@ -29,6 +30,7 @@ export const handler = createHttpHandler<
   | "listReviews"
   | "readReview"
   | "recordReviewFinding"
+  | "timelinessFigures"
 >(
   {
     async queryAuditEvents({ query }) {
@@ -73,6 +75,14 @@ export const handler = createHttpHandler<
         };
       }
       return { status: 200, body: report };
+    },
+    async timelinessFigures({ query }) {
+      const figures = await timelinessFigures(
+        { ...w, notifications: w.concerns },
+        utc(query.from) as string,
+        utc(query.to) as string,
+      );
+      return { status: 200, body: figures };
     },
     async listReviews({ query }) {
       return { status: 200, body: await listReviews(deps, query.status, query.cursor, query.limit ?? 25) };

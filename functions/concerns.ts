@@ -1,5 +1,6 @@
 import { readConcern } from "../shared/app/concerns.js";
 import { submitConcern } from "../shared/app/submit-concern.js";
+import { listEscalations } from "../shared/app/timeliness.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
 import { wired } from "./wiring.js";
 
@@ -9,7 +10,9 @@ const w = wired();
 const subjectKey = await w.subjectKey();
 const deps = { ...w, subjectKey };
 
-export const handler = createHttpHandler<"submitConcern" | "readConcern">(
+const timeliness = { ...w, notifications: w.concerns };
+
+export const handler = createHttpHandler<"submitConcern" | "readConcern" | "listEscalations">(
   {
     async submitConcern({ caller, body, headers }) {
       const key = headers["idempotency-key"];
@@ -21,6 +24,12 @@ export const handler = createHttpHandler<"submitConcern" | "readConcern">(
       );
       const id = (result.body as { id: string }).id;
       return { status: result.statusCode, body: result.body, headers: { Location: `/v1/concerns/${id}` } };
+    },
+    async listEscalations({ caller, query }) {
+      return {
+        status: 200,
+        body: await listEscalations(timeliness, caller, query.cursor, query.limit ?? 25),
+      };
     },
     async readConcern({ caller, params }) {
       return { status: 200, body: await readConcern(w.concerns, caller, params.id) };

@@ -7,9 +7,11 @@ import {
   listAgreements,
   listPartners,
   readAgreement,
+  readCalendar,
   readPartner,
   readRoutingRules,
   registerPartner,
+  replaceCalendar,
   replaceRoutingRules,
   rotateWebhookSecret,
   updatePartner,
@@ -38,6 +40,8 @@ export const handler = createHttpHandler<
   | "revokeAgreementVersion"
   | "readRoutingRules"
   | "replaceRoutingRules"
+  | "readCalendar"
+  | "replaceCalendar"
 >(
   {
     registerPartner: async ({ caller, body }) => {
@@ -85,6 +89,11 @@ export const handler = createHttpHandler<
       body: await changeAgreementStatus(deps, caller, params.id, params.version, "revoke"),
     }),
     readRoutingRules: async () => ({ status: 200, body: await readRoutingRules(deps) }),
+    readCalendar: async ({ params }) => ({ status: 200, body: await readCalendar(deps, params.area) }),
+    replaceCalendar: async ({ caller, params, body }) => ({
+      status: 200,
+      body: await replaceCalendar(deps, caller, params.area, body),
+    }),
     replaceRoutingRules: async ({ caller, body }) => ({
       status: 200,
       body: await replaceRoutingRules(deps, caller, body.rules),

@@ -8,8 +8,10 @@ import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.js";
+import { DynamoTimelinessStore } from "../shared/adapters/dynamodb/timeliness-store.js";
 import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
+import { fetchSender } from "../shared/adapters/webhook-sender.js";
 import { auditShards, ConfigurationError, DEFAULTS, ENV, required, tableNames } from "../shared/config.js";
 import { type AuthConfig, localKeys, remoteKeys } from "../shared/http/auth.js";
 import type { HttpDeps } from "../shared/http/lambda.js";
@@ -30,6 +32,16 @@ function checkpointSigner(env: NodeJS.ProcessEnv): CheckpointSigner {
   if (!local) throw new ConfigurationError(`${ENV.checkpointKmsKeyId} must be set.`);
   const parsed = JSON.parse(local) as { current: JWK & { kid: string }; retired?: JWK[] };
   return new LocalCheckpointSigner(parsed.current, parsed.retired ?? []);
+}
+
+function retrySchedule(env: NodeJS.ProcessEnv): number[] | undefined {
+  const raw = env[ENV.retrySchedule];
+  if (!raw) return undefined;
+  const delays = raw.split(",").map(Number);
+  if (delays.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new ConfigurationError(`${ENV.retrySchedule} must be whole milliseconds, comma-separated.`);
+  }
+  return delays;
 }
 
 let subjectKeyValue: Promise<Uint8Array> | undefined;
@@ -84,6 +96,7 @@ function build(env: NodeJS.ProcessEnv) {
   const concerns = new DynamoConcernStore(doc, tables, commit);
   const audit = new DynamoAuditStore(doc, tables.audit, shards);
   const checkpoints = new DynamoCheckpointStore(doc, tables.audit, shards);
+  const timeliness = new DynamoTimelinessStore(doc, tables, commit);
   // Only the audit and checkpointer functions sign; the others never need the key.
   let signerValue: CheckpointSigner | undefined;
   const signerOf = () => {
@@ -100,6 +113,9 @@ function build(env: NodeJS.ProcessEnv) {
   const webhookHttpsOnly = env[ENV.webhookHttpsOnly] === "true";
   return {
     webhookHttpsOnly,
+    timeliness,
+    send: fetchSender,
+    retrySchedule: retrySchedule(env),
     checkpoints,
     signer,
     doc,

@@ -24,6 +24,10 @@ export const ENV = {
   /** The local hub's checkpoint key pair, inline (set by the local runtime). */
   checkpointKey: "LANTERN_CHECKPOINT_KEY",
   checkpointSeconds: "LANTERN_CHECKPOINT_SECONDS",
+  sweepSeconds: "LANTERN_SWEEP_SECONDS",
+  /** Drills and tests only: retry delays in ms from the first attempt, comma-separated. */
+  retrySchedule: "LANTERN_WEBHOOK_RETRY_SCHEDULE_MS",
+  archiveBucket: "LANTERN_ARCHIVE_BUCKET",
   port: "PORT",
 } as const;
 

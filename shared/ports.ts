@@ -1,4 +1,5 @@
 import type { Actor, AuditDraft, AuditEvent, ChainProblem, ShardHead } from "./domain/audit.js";
+import type { Calendar } from "./domain/calendar.js";
 import type { CheckpointPayload } from "./domain/checkpoint.js";
 import type { ConcernSubmission } from "./domain/concern.js";
 import type { Payload } from "./domain/minimise.js";
@@ -152,6 +153,13 @@ export interface RegistryStore {
     expectedRevision: number,
     events: AuditDraft[],
   ): Promise<"ok" | "conflict">;
+  /** An area's calendar (weekends only, 08:00-18:00, until IG sets one). */
+  calendar(area: string): Promise<Versioned<Calendar>>;
+  replaceCalendar(
+    calendar: Calendar,
+    expectedRevision: number,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict">;
 }
 
 export interface ReviewStore {
@@ -172,6 +180,7 @@ export interface ConcernStore {
     events: AuditDraft[],
     idempotency: Idempotency | null,
     reviews?: BreakGlassReview[],
+    deliveries?: Delivery[],
   ): Promise<"ok" | "idempotency_conflict">;
   findIdempotency(partnerId: string, key: string): Promise<Idempotency | null>;
   getConcern(id: string): Promise<ConcernRecord | null>;
@@ -230,3 +239,67 @@ export interface CheckpointStore {
   appendCheckpoint(checkpoint: StoredCheckpoint): Promise<"ok" | "taken">;
   heads(): Promise<ShardHead[]>;
 }
+
+export interface DeliveryAttempt {
+  at: string;
+  /** HTTP status, or null when no answer came. */
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/** A push message in the durable outbox, written in the same transaction as its cause. */
+export interface Delivery {
+  id: string;
+  partnerId: string;
+  notificationId: string;
+  type: "notification.created" | "notification.overdue";
+  body: string;
+  url: string;
+  createdAt: string;
+  status: "pending" | "delivered" | "failed";
+  attempts: DeliveryAttempt[];
+  /** Retries made so far (0 before the first retry). */
+  retries: number;
+  nextAttemptAt: string | null;
+  dueBy: string;
+}
+
+export interface Escalation {
+  id: string;
+  kind: "deadline_missed" | "delivery_failing";
+  discloserId: string;
+  notificationId: string;
+  concernId: string;
+  recipientId: string;
+  dueBy: string;
+  at: string;
+}
+
+export interface TimelinessStore {
+  /** Notifications still `delivered` whose due time is at or before `now`, oldest due first. */
+  overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]>;
+  /** delivered → overdue with its deadline_missed event, escalation and push, or "conflict". */
+  markOverdue(
+    next: NotificationRecord,
+    events: AuditDraft[],
+    escalation: Escalation,
+    delivery: Delivery | null,
+  ): Promise<"ok" | "conflict">;
+  listEscalations(discloserId: string, cursor: string | undefined, limit: number): Promise<Page<Escalation>>;
+  recordEscalation(escalation: Escalation): Promise<void>;
+  dueDeliveries(now: string, limit: number): Promise<Delivery[]>;
+  /** Save a delivery only if it is still as `expected` was read (one worker wins a claim). */
+  saveDelivery(next: Delivery, expected: Delivery): Promise<"ok" | "conflict">;
+  deliveriesOf(notificationId: string): Promise<Delivery[]>;
+  /** A partner's notifications created in [from, to], for timeliness figures. */
+  notificationsCreated(recipientId: string, from: string, to: string): Promise<NotificationRecord[]>;
+}
+
+/** Sends one push message; never throws: a failure is an attempt like any other. */
+export type WebhookSender = (
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+) => Promise<{ status: number | null; error: string | null }>;

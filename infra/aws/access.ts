@@ -2,7 +2,9 @@ import { Aws } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import { ARCHIVE_PREFIX } from "../../functions/audit-archiver.js";
 import { AUDIT_INDEX_KEYS, INDEX } from "../../shared/adapters/dynamodb/tables.js";
 import type { Group } from "../../shared/api/routes.js";
 import { ENV } from "../../shared/config.js";
@@ -83,6 +85,44 @@ export const ACCESS: Record<Group, GroupAccess> = {
     checkpointSigning: false,
   },
 };
+
+/**
+ * The checkpointer (functions/checkpointer.ts, on a schedule): reads each shard's head and
+ * the latest checkpoint (Query), appends the next checkpoint (conditional PutItem, shard -1),
+ * signs it with the checkpoint key. No data table, no index, no subject key.
+ */
+export const CHECKPOINTER_ACCESS: GroupAccess = {
+  data: NONE,
+  audit: { table: ["Query", "PutItem"], indexes: [] },
+  subjectKey: false,
+  checkpointSigning: true,
+};
+
+/**
+ * The audit archiver's writes: new objects under its two prefixes only (never a delete, a
+ * retention change or a read), encrypted by S3 with the bucket's key. With an S3 Bucket Key
+ * the encryption context is the bucket's ARN, so the key serves this bucket and no other.
+ */
+export function grantArchiveWrite(role: iam.IRole, archive: s3.IBucket, key: kms.IKey): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ["s3:PutObject"],
+      resources: Object.values(ARCHIVE_PREFIX).map((prefix) => archive.arnForObjects(`${prefix}*`)),
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ["kms:GenerateDataKey"],
+      resources: [key.keyArn],
+      conditions: {
+        StringEquals: {
+          "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com`,
+          "kms:EncryptionContext:aws:s3:arn": archive.bucketArn,
+        },
+      },
+    }),
+  );
+}
 
 function tableStatements(table: dynamodb.ITable, access: TableAccess): iam.PolicyStatement[] {
   const statements: iam.PolicyStatement[] = [];

@@ -42,18 +42,25 @@ export const FORBIDDEN_IN_BUNDLE = [
   /infra\/local\//,
 ];
 
-export type FunctionName = Group | "authorizer" | "auditStreamGuard";
+/** The functions that serve no route: they run on a token, a stream or a schedule. */
+export type AuxiliaryFunction = "authorizer" | "auditStreamGuard" | "checkpointer" | "auditArchiver";
+export type FunctionName = Group | AuxiliaryFunction;
 
 /** Route groups in the order the route table first names them: one function per group. */
 export function routeGroups(): Group[] {
   return [...new Set(routes.map((r) => r.group))];
 }
 
-/** Every Lambda entry file: one per route group, plus the authorizer and the stream guard. */
+/**
+ * Every Lambda entry file: one per route group, plus the authorizer, the audit stream guard,
+ * the checkpointer and the audit archiver.
+ */
 export function functionEntries(): Record<FunctionName, string> {
   const entries = {} as Record<FunctionName, string>;
   for (const group of routeGroups()) entries[group] = join(PROJECT_ROOT, "functions", `${group}.ts`);
   entries.authorizer = join(PROJECT_ROOT, "functions", "authorizer.ts");
   entries.auditStreamGuard = join(PROJECT_ROOT, "functions", "audit-stream-guard.ts");
+  entries.checkpointer = join(PROJECT_ROOT, "functions", "checkpointer.ts");
+  entries.auditArchiver = join(PROJECT_ROOT, "functions", "audit-archiver.ts");
   return entries;
 }

@@ -15,12 +15,18 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { Group } from "../../shared/api/routes.js";
 import { ENV } from "../../shared/config.js";
-import { ACCESS, denyAuditMutation, grantGroupAccess, SUBJECT_KEY_SECRET_ARN_ENV } from "./access.js";
+import {
+  ACCESS,
+  CHECKPOINTER_ACCESS,
+  denyAuditMutation,
+  grantGroupAccess,
+  SUBJECT_KEY_SECRET_ARN_ENV,
+} from "./access.js";
 import { LanternApi } from "./api.js";
 import { AuditProtection } from "./audit-protection.js";
 import type { LanternConfig } from "./config.js";
 import { LanternTables } from "./data.js";
-import { functionEntries, routeGroups } from "./esbuild-config.js";
+import { type FunctionName, functionEntries, routeGroups } from "./esbuild-config.js";
 import { LanternFunction } from "./lantern-function.js";
 import { Operations } from "./operations.js";
 
@@ -30,12 +36,12 @@ export interface LanternStackProps extends StackProps {
 
 /**
  * One Lantern hub: the tables, the functions (one per route group, the token authorizer,
- * the audit stream guard), the API generated from the route table, audit protection and
- * alarms. Issuer and key-set URL are deploy-time parameters (context gives their defaults).
+ * the audit stream guard, the checkpointer, the audit archiver), the API generated from the
+ * route table, audit protection and alarms. Issuer and key-set URL are deploy-time parameters (context gives their defaults).
  */
 export class LanternStack extends Stack {
   readonly tables: LanternTables;
-  readonly functions: Record<Group | "authorizer" | "auditStreamGuard", LanternFunction>;
+  readonly functions: Record<FunctionName, LanternFunction>;
   readonly api: LanternApi;
 
   constructor(scope: Construct, id: string, props: LanternStackProps) {
@@ -103,6 +109,13 @@ export class LanternStack extends Stack {
       [ENV.checkpointKmsKeyId]: protection.checkpointKey.keyArn,
     };
     const entries = functionEntries();
+    const grantTargets = {
+      data: this.tables.data,
+      audit: this.tables.audit,
+      key,
+      subjectKey,
+      checkpointKey: protection.checkpointKey,
+    };
     const groups = {} as Record<Group, LanternFunction>;
     for (const group of routeGroups()) {
       const access = ACCESS[group];
@@ -115,13 +128,7 @@ export class LanternStack extends Stack {
           ...(access.subjectKey ? { [SUBJECT_KEY_SECRET_ARN_ENV]: subjectKey.secretArn } : {}),
         },
       });
-      grantGroupAccess(fn.role, access, {
-        data: this.tables.data,
-        audit: this.tables.audit,
-        key,
-        subjectKey,
-        checkpointKey: protection.checkpointKey,
-      });
+      grantGroupAccess(fn.role, access, grantTargets);
       groups[group] = fn;
     }
     const authorizer = new LanternFunction(this, "AuthorizerFunction", {
@@ -142,7 +149,23 @@ export class LanternStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(30),
     });
-    this.functions = { ...groups, authorizer, auditStreamGuard };
+    const checkpointer = new LanternFunction(this, "CheckpointerFunction", {
+      ...common,
+      entry: entries.checkpointer,
+      description: `Lantern ${config.stage}: signs a checkpoint of the audit chain heads every minute`,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      environment: appEnvironment,
+    });
+    grantGroupAccess(checkpointer.role, CHECKPOINTER_ACCESS, grantTargets);
+    const auditArchiver = new LanternFunction(this, "AuditArchiverFunction", {
+      ...common,
+      entry: entries.auditArchiver,
+      description: `Lantern ${config.stage}: copies new audit events and checkpoints to the Object Lock archive`,
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+    });
+    this.functions = { ...groups, authorizer, auditStreamGuard, checkpointer, auditArchiver };
     for (const fn of Object.values(this.functions)) denyAuditMutation(fn.role, this.tables.audit);
 
     this.api = new LanternApi(this, "Api", {
@@ -157,12 +180,14 @@ export class LanternStack extends Stack {
     });
 
     const mutationAlarm = protection.guard(this.tables.audit, auditStreamGuard);
+    protection.schedule(checkpointer);
+    const archiveAlarms = protection.archiveStream(this.tables.audit, auditArchiver, key);
 
     const operations = new Operations(this, "Operations", {
       key,
       api: this.api.api,
       functions: this.functions,
-      alarms: [mutationAlarm],
+      alarms: [mutationAlarm, ...archiveAlarms],
       removalPolicy,
     });
 

@@ -5,6 +5,7 @@ import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-sto
 import type { Group } from "../../shared/api/routes.js";
 import { writeCheckpoint } from "../../shared/app/checkpoints.js";
 import { seedRegistry } from "../../shared/app/seed.js";
+import { deliverDue, sweepOverdue } from "../../shared/app/timeliness.js";
 import { ConfigurationError, DEFAULTS, ENV, tableNames } from "../../shared/config.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import { ensureTables, type RunningDynamo, StartupError, startDynamoLocal } from "./dynamodb-local.js";
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     await dynamo?.stop();
     throw error;
   }
-  timers.push(startCheckpointer(await import("../../functions/wiring.js")));
+  timers.push(...startClockwork(await import("../../functions/wiring.js")));
   ready = true;
   say(
     `Lantern: serving on http://127.0.0.1:${port} (store ${env[ENV.dynamodbEndpoint]}, data ${dataDir}, ready in ${Date.now() - started} ms).`,
@@ -124,20 +125,17 @@ async function main(): Promise<void> {
 }
 
 /**
- * At least every minute while events arrive, sign the heads (on AWS an EventBridge schedule
- * does this). A failed round is logged by name and tried again on the next tick.
+ * Run `work` every `seconds`, one round at a time; a failed round is logged by name and tried
+ * again on the next tick. On AWS, EventBridge schedules and the queue do this.
  */
-function startCheckpointer(wiring: typeof import("../../functions/wiring.js")): NodeJS.Timeout {
-  const seconds = Number(env[ENV.checkpointSeconds] || 60);
-  const w = wiring.wired();
-  const deps = { clock: w.clock, audit: w.audit, checkpoints: w.checkpoints, signer: w.signer };
+function every(seconds: number, name: string, work: () => Promise<unknown>): NodeJS.Timeout {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    writeCheckpoint(deps, false)
+    work()
       .catch((error: unknown) =>
-        say(`Lantern: checkpoint failed (${error instanceof Error ? error.name : "unknown"}).`),
+        say(`Lantern: ${name} failed (${error instanceof Error ? error.name : "unknown"}).`),
       )
       .finally(() => {
         running = false;
@@ -145,6 +143,22 @@ function startCheckpointer(wiring: typeof import("../../functions/wiring.js")): 
   }, seconds * 1000);
   timer.unref();
   return timer;
+}
+
+/** The hub's clockwork: checkpoints, the overdue sweep and the push outbox. */
+function startClockwork(wiring: typeof import("../../functions/wiring.js")): NodeJS.Timeout[] {
+  const w = wiring.wired();
+  const timeliness = { ...w, notifications: w.concerns };
+  return [
+    every(Number(env[ENV.checkpointSeconds] || 60), "checkpoint", () =>
+      writeCheckpoint(
+        { clock: w.clock, audit: w.audit, checkpoints: w.checkpoints, signer: w.signer },
+        false,
+      ),
+    ),
+    every(Number(env[ENV.sweepSeconds] || 60), "overdue sweep", () => sweepOverdue(timeliness)),
+    every(1, "push delivery", () => deliverDue(timeliness)),
+  ];
 }
 
 main().catch((error: unknown) => {

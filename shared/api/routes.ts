@@ -26,6 +26,7 @@ import {
   VerificationSchema,
   VerifyQuerySchema,
 } from "./schemas.js";
+import { timelinessRoutes } from "./timeliness-routes.js";
 
 /**
  * The route table: the one source that the Lambda handlers, the local server, the OpenAPI
@@ -173,6 +174,7 @@ export const routes = [
     errors: [400, ...AUTH_ERRORS, 404, 409, 413, 415],
   },
   ...registryRoutes,
+  ...timelinessRoutes,
   {
     operationId: "queryAuditEvents",
     method: "GET",

@@ -394,3 +394,74 @@ export const SubjectReportSchema = z
   .meta({ id: "SubjectAccessReport" });
 
 export const SubjectParamsSchema = z.object({ subjectId: z.string().min(1).max(64) }).strict();
+
+export const AreaParamsSchema = z.object({ area: slug }).strict();
+
+export const CalendarViewSchema = z
+  .object({
+    area: z.string(),
+    holidays: z.array(z.string()),
+    schoolHolidays: z.array(z.string()),
+    workingHours: z.object({ start: z.string(), end: z.string() }),
+  })
+  .meta({ id: "CalendarView" });
+
+export const EscalationSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["deadline_missed", "delivery_failing"]),
+    discloserId: z.string(),
+    notificationId: z.string(),
+    concernId: z.string(),
+    recipientId: z.string(),
+    dueBy: z.string(),
+    at: z.string(),
+  })
+  .meta({ id: "Escalation" });
+
+export const EscalationQuerySchema = z.object({ cursor, limit }).strict();
+
+export const DeliverySchema = z
+  .object({
+    id: z.string().meta({ description: "The webhook-id: the same on every attempt." }),
+    partnerId: z.string(),
+    notificationId: z.string(),
+    type: z.enum(["notification.created", "notification.overdue"]),
+    body: z.string(),
+    url: z.string(),
+    createdAt: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.array(
+      z.object({
+        at: z.string(),
+        status: z.int().nullable(),
+        error: z.string().nullable(),
+        durationMs: z.number(),
+      }),
+    ),
+    retries: z.int(),
+    nextAttemptAt: z.string().nullable(),
+    dueBy: z.string(),
+  })
+  .meta({ id: "Delivery" });
+
+export const TimelinessQuerySchema = z.object({ from: dateTime, to: dateTime }).strict();
+
+export const TimelinessSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    items: z.array(
+      z.object({
+        recipientId: z.string(),
+        concernType: z.string(),
+        notifications: z.int(),
+        acknowledgedInTime: z.int(),
+        acknowledgedLate: z.int(),
+        overdue: z.int(),
+        medianSecondsToAcknowledge: z.number().nullable(),
+        p90SecondsToAcknowledge: z.number().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "TimelinessFigures" });

@@ -8,6 +8,7 @@ import {
   termsOf,
   updateDraft,
 } from "../domain/agreement-lifecycle.js";
+import type { Calendar } from "../domain/calendar.js";
 import { coverage } from "../domain/coverage.js";
 import {
   type Agreement,
@@ -348,4 +349,31 @@ export async function agreementCoverage(deps: RegistryDeps, within: string | und
     within: window,
     items: coverage(rules, partners, agreements, now, withinMs),
   };
+}
+
+export async function readCalendar(deps: RegistryDeps, area: string) {
+  return (await deps.registry.calendar(area)).value;
+}
+
+/** Bank holidays, school holidays and working hours of an area: policy data, audited like rules. */
+export async function replaceCalendar(
+  deps: RegistryDeps,
+  caller: Caller,
+  area: string,
+  terms: Omit<Calendar, "area">,
+) {
+  const current = await deps.registry.calendar(area);
+  const at = deps.clock.now().toISOString();
+  const calendar: Calendar = {
+    area,
+    holidays: [...new Set(terms.holidays)].sort(),
+    schoolHolidays: [...new Set(terms.schoolHolidays)].sort(),
+    workingHours: terms.workingHours,
+  };
+  const result = await deps.registry.replaceCalendar(calendar, current.revision, [
+    changeEvent(deps, caller, at, "routing_changed", { kind: "calendar", id: area }, "calendar_replaced"),
+  ]);
+  if (result === "conflict")
+    throw conflict("The calendar changed while this was being saved; read it and try again.");
+  return calendar;
 }

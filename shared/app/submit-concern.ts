@@ -19,6 +19,7 @@ import type {
   StoredResponse,
 } from "../ports.js";
 import { actorOf, type Caller } from "./context.js";
+import { pushFor } from "./timeliness.js";
 
 export interface SubmitDeps {
   clock: Clock;
@@ -89,12 +90,19 @@ export async function submitConcern(
   checkAgainstClock(concern, now);
   const receivedAt = utc(now);
   const subjectId = subjectIdFor(deps.subjectKey, concern.subject);
-  const [rules, partners, agreements] = await Promise.all([
+  const [rules, partners, agreements, calendar] = await Promise.all([
     deps.registry.routingRules(),
     deps.registry.listPartners(),
     deps.registry.listAgreements(),
+    deps.registry.calendar(concern.area),
   ]);
-  const { routes, unresolved } = route({ concern, receivedAt: now, rules, partners });
+  const { routes, unresolved } = route({
+    concern,
+    receivedAt: now,
+    rules,
+    partners,
+    calendar: calendar.value,
+  });
   const concernId = deps.ids.next("con");
   const actor = actorOf(caller);
   const age = ageOn(concern.subject.dateOfBirth, now);
@@ -176,7 +184,18 @@ export async function submitConcern(
           expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         };
   const reviews = breakGlassReviews(record, notifications, events);
-  const outcome = await deps.concerns.recordConcern(record, notifications, events, idempotency, reviews);
+  // Push messages go into the outbox in the same transaction: none is lost, none is early.
+  const pushes = (
+    await Promise.all(notifications.map((n) => pushFor(deps.registry, "notification.created", n, now)))
+  ).filter((d) => d !== null);
+  const outcome = await deps.concerns.recordConcern(
+    record,
+    notifications,
+    events,
+    idempotency,
+    reviews,
+    pushes,
+  );
   if (outcome === "idempotency_conflict" && idempotencyKey !== undefined) {
     // Another request with the same key committed first: answer as it was answered.
     const replay = await replayed(deps, caller, idempotencyKey, requestSha256);

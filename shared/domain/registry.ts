@@ -108,12 +108,9 @@ const isoDuration = z
     "must be a positive ISO 8601 duration",
   );
 
-const workingHoursFlag = z
-  .boolean()
-  .optional()
-  .meta({
-    description: "Count the duration in the area's working hours (default 08:00-18:00 Mon-Fri, no holidays).",
-  });
+const workingHoursFlag = z.boolean().optional().meta({
+  description: "Count the duration in the area's working hours (default 08:00-18:00 Mon-Fri, no holidays).",
+});
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 const isoDay = z.iso.date();

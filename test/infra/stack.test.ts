@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_MUTATIONS } from "../../infra/aws/access.js";
 import { PROJECT_ROOT, routeGroups } from "../../infra/aws/esbuild-config.js";
 import { buildApp } from "../../infra/aws/lantern-app.js";
-import { SKIP_BUNDLING_CONTEXT } from "../../infra/aws/lantern-function.js";
+import { type LanternFunction, SKIP_BUNDLING_CONTEXT } from "../../infra/aws/lantern-function.js";
 import type { LanternStack } from "../../infra/aws/stack.js";
 import { routes } from "../../shared/api/routes.js";
 
@@ -36,6 +36,10 @@ let resources: Record<string, Resource>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const ref = (element: CfnElement) => Stack.of(element).getLogicalId(element);
+const roleOf = (fn: LanternFunction) => ref(fn.role.node.defaultChild as CfnElement);
+
+/** The functions that serve no route. */
+const AUXILIARY = ["authorizer", "auditStreamGuard", "checkpointer", "auditArchiver"];
 
 /** Every statement of the policies attached to a role. */
 function statementsOfRole(roleId: string): Statement[] {
@@ -196,7 +200,7 @@ describe("API", () => {
 });
 
 describe("functions", () => {
-  it("has one function per route group, plus the authorizer and the audit stream guard", () => {
+  it("has one function per route group, plus the authorizer, stream guard, checkpointer and archiver", () => {
     // Prepare
     const groups = new Set(routes.map((r) => r.group));
 
@@ -205,7 +209,8 @@ describe("functions", () => {
 
     // Assess
     expect(routeGroups()).toHaveLength(groups.size);
-    expect(functions).toHaveLength(groups.size + 2);
+    expect(functions).toHaveLength(groups.size + AUXILIARY.length);
+    expect(Object.keys(dev.stack.functions)).toEqual(expect.arrayContaining(AUXILIARY));
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({ Runtime: "nodejs24.x", Architectures: ["arm64"] });
     }
@@ -226,7 +231,13 @@ describe("functions", () => {
     );
 
     // Assess
-    expect(roleIds).toHaveLength(routeGroups().length + 2);
+    expect(roleIds).toHaveLength(routeGroups().length + AUXILIARY.length);
+    expect(roleIds).toEqual(
+      expect.arrayContaining([
+        roleOf(dev.stack.functions.checkpointer),
+        roleOf(dev.stack.functions.auditArchiver),
+      ]),
+    );
     for (const deny of denies) {
       expect(deny).toHaveLength(1);
       expect(deny[0]?.Resource).toEqual({ "Fn::GetAtt": [auditTableId, "Arn"] });
@@ -252,10 +263,11 @@ describe("functions", () => {
     expect(publicDynamo).toEqual(["dynamodb:GetItem"]);
   });
 
-  it("lets only the audit function sign checkpoints, with the checkpoint key", () => {
+  it("lets only the audit function and the checkpointer sign checkpoints, with the checkpoint key", () => {
     // Prepare
     const roleIds = ofType("AWS::IAM::Role").map(([id]) => id);
-    const auditRole = ref(dev.stack.functions.audit.role.node.defaultChild as CfnElement);
+    const auditRole = roleOf(dev.stack.functions.audit);
+    const checkpointerRole = roleOf(dev.stack.functions.checkpointer);
 
     // Act
     const signers = roleIds.filter((id) =>
@@ -263,7 +275,7 @@ describe("functions", () => {
     );
 
     // Assess
-    expect(signers).toEqual([auditRole]);
+    expect(signers.sort()).toEqual([auditRole, checkpointerRole].sort());
   });
 
   it("gives the subject-key secret's ARN, not the key, and only to the function that uses it", () => {
@@ -302,7 +314,10 @@ describe("audit protection", () => {
 
   it("signs checkpoints with an ECC P-256 key and alarms on any audit MODIFY or REMOVE", () => {
     // Prepare, Act
-    const mapping = ofType("AWS::Lambda::EventSourceMapping")[0]?.[1].Properties;
+    const guardId = ref(dev.stack.functions.auditStreamGuard.fn.node.defaultChild as CfnElement);
+    const mapping = ofType("AWS::Lambda::EventSourceMapping").find(
+      ([, m]) => (m.Properties.FunctionName as { Ref?: string }).Ref === guardId,
+    )?.[1].Properties;
 
     // Assess
     dev.template.hasResourceProperties("AWS::KMS::Key", {
@@ -317,6 +332,124 @@ describe("audit protection", () => {
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
     });
+  });
+});
+
+describe("checkpoints and the archive", () => {
+  const allowed = (fn: LanternFunction) => statementsOfRole(roleOf(fn)).filter((s) => s.Effect === "Allow");
+  const getAtt = (element: CfnElement, attribute = "Arn") => ({ "Fn::GetAtt": [ref(element), attribute] });
+  const tableOf = (kind: "audit" | "data") => dev.stack.tables[kind].node.defaultChild as CfnElement;
+
+  it("invokes the checkpointer every minute from an EventBridge schedule", () => {
+    // Prepare
+    const checkpointer = dev.stack.functions.checkpointer.fn.node.defaultChild as CfnElement;
+
+    // Act
+    const rules = ofType("AWS::Events::Rule").map(([, r]) => r.Properties);
+
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({
+      ScheduleExpression: "rate(1 minute)",
+      State: "ENABLED",
+      Targets: [expect.objectContaining({ Arn: getAtt(checkpointer) })],
+    });
+    dev.template.hasResourceProperties("AWS::Lambda::Permission", {
+      Action: "lambda:InvokeFunction",
+      Principal: "events.amazonaws.com",
+      FunctionName: getAtt(checkpointer),
+    });
+  });
+
+  it("lets the checkpointer Query and PutItem the audit table and sign with the checkpoint key, nothing more", () => {
+    // Prepare
+    const checkpointKey = dev.stack.node.findChild("AuditProtection").node.findChild("CheckpointKey").node
+      .defaultChild as CfnElement;
+
+    // Act
+    const statements = allowed(dev.stack.functions.checkpointer);
+    const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("dynamodb:")));
+    const signing = statements.filter((s) => actionsOf(s).some((a) => /^kms:(Sign|GetPublicKey)$/.test(a)));
+
+    // Assess
+    expect(dynamo).toEqual([
+      expect.objectContaining({
+        Action: ["dynamodb:PutItem", "dynamodb:Query"],
+        Resource: getAtt(tableOf("audit")),
+      }),
+    ]);
+    expect(signing.flatMap(actionsOf).sort()).toEqual(["kms:GetPublicKey", "kms:Sign"]);
+    for (const s of signing) expect(s.Resource).toEqual(getAtt(checkpointKey));
+    expect(JSON.stringify(statements)).not.toContain(ref(tableOf("data")));
+    expect(
+      statements.flatMap(actionsOf).filter((a) => a.startsWith("s3:") || a.startsWith("secretsmanager:")),
+    ).toEqual([]);
+  });
+
+  it("feeds only the audit stream's INSERT records to the archiver, reporting batch item failures", () => {
+    // Prepare
+    const archiverId = ref(dev.stack.functions.auditArchiver.fn.node.defaultChild as CfnElement);
+
+    // Act
+    const mappings = ofType("AWS::Lambda::EventSourceMapping")
+      .map(([, m]) => m.Properties)
+      .filter((m) => (m.FunctionName as { Ref?: string }).Ref === archiverId);
+
+    // Assess
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]).toMatchObject({
+      EventSourceArn: getAtt(tableOf("audit"), "StreamArn"),
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ["INSERT"] }) }] },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+  });
+
+  it("lets the archiver put objects under events/ and checkpoints/ of the archive, and never delete", () => {
+    // Prepare
+    const archive = dev.stack.node.findChild("AuditProtection").node.findChild("AuditArchive").node
+      .defaultChild as CfnElement;
+    const archiver = dev.stack.functions.auditArchiver;
+    const environment = resources[ref(archiver.fn.node.defaultChild as CfnElement)]?.Properties.Environment;
+    const variables = (environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+
+    // Act
+    const statements = allowed(archiver);
+    const s3Actions = statements.flatMap(actionsOf).filter((a) => a.startsWith("s3:"));
+    const puts = statements.filter((s) => actionsOf(s).includes("s3:PutObject"));
+    const everyAction = statementsOfRole(roleOf(archiver)).flatMap(actionsOf);
+
+    // Assess
+    expect(s3Actions).toEqual(["s3:PutObject"]);
+    expect(puts).toHaveLength(1);
+    expect(puts[0]?.Resource).toEqual(
+      expect.arrayContaining(
+        ["/events/*", "/checkpoints/*"].map((suffix) => ({ "Fn::Join": ["", [getAtt(archive), suffix]] })),
+      ),
+    );
+    expect(puts[0]?.Resource).toHaveLength(2);
+    expect(
+      everyAction.filter((a) => /^s3:(Delete|\*)|^s3:.*(Retention|LegalHold|Lifecycle)/.test(a)),
+    ).toEqual([]);
+    expect(variables.LANTERN_ARCHIVE_BUCKET).toEqual({ Ref: ref(archive) });
+  });
+
+  it("denies the checkpointer and the archiver any change to an audit event", () => {
+    // Prepare
+    const roles = [dev.stack.functions.checkpointer, dev.stack.functions.auditArchiver].map(roleOf);
+
+    // Act
+    const denies = roles.map((role) =>
+      statementsOfRole(role).filter((s) => s.Effect === "Deny" && s.Resource !== undefined),
+    );
+
+    // Assess
+    for (const deny of denies) {
+      expect(deny).toHaveLength(1);
+      expect(deny[0]).toMatchObject({ Resource: getAtt(tableOf("audit")) });
+      expect(actionsOf(deny[0] as Statement).sort()).toEqual([...AUDIT_MUTATIONS].sort());
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import type {
   BreakGlassReview,
   ConcernRecord,
   ConcernStore,
+  Delivery,
   Idempotency,
   NotificationRecord,
   NotificationStore,
@@ -18,12 +19,13 @@ import type {
 } from "../../ports.js";
 import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
+import { deliveryItem, itemKeys, notificationItem } from "./items.js";
 import { createOnly } from "./registry-store.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 const keys = {
   concern: (id: string) => ({ pk: `CONCERN#${id}`, sk: "CONCERN" }),
-  notification: (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: "NOTIFICATION" }),
+  notification: itemKeys.notification,
   idempotency: (partnerId: string, key: string) => ({
     pk: `IDEMPOTENCY#${partnerId}#${key}`,
     sk: "IDEMPOTENCY",
@@ -44,19 +46,6 @@ function reviewItem(r: BreakGlassReview): Record<string, unknown> {
   };
 }
 
-/** The inbox indexes: newest first across all statuses (gsi1) and within one status (gsi2). */
-function notificationItem(n: NotificationRecord): Record<string, unknown> {
-  const order = `${n.createdAt}#${n.id}`;
-  return {
-    ...keys.notification(n.id),
-    gsi1pk: `INBOX#${n.recipientId}`,
-    gsi1sk: order,
-    gsi2pk: `INBOX#${n.recipientId}#${n.status}`,
-    gsi2sk: order,
-    data: n,
-  };
-}
-
 export class DynamoConcernStore implements ConcernStore, NotificationStore, ReviewStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -70,6 +59,7 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     events: AuditDraft[],
     idempotency: Idempotency | null,
     reviews: BreakGlassReview[] = [],
+    deliveries: Delivery[] = [],
   ): Promise<"ok" | "idempotency_conflict"> {
     const table = this.tables.data;
     const writes: Write[] = [];
@@ -91,6 +81,7 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
       }),
       ...notifications.map((n) => createOnly(table, notificationItem(n))),
       ...reviews.map((r) => createOnly(table, reviewItem(r))),
+      ...deliveries.map((d) => createOnly(table, deliveryItem(d))),
     );
     try {
       await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
+import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
 import type { PartnerRecord, RegistryStore, Versioned, WebhookSecrets } from "../../ports.js";
 import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
@@ -11,6 +12,7 @@ export const keys = {
   webhookSecrets: (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: "WEBHOOK_SECRETS" }),
   agreement: (id: string) => ({ pk: `AGREEMENT#${id}`, sk: "AGREEMENT" }),
   routing: () => ({ pk: "ROUTING", sk: "RULES" }),
+  calendar: (area: string) => ({ pk: `CALENDAR#${area}`, sk: "CALENDAR" }),
 };
 
 /** A put that only creates: registry ids and client ids are unique. */
@@ -252,6 +254,33 @@ export class DynamoRegistryStore implements RegistryStore {
     try {
       await this.commit(
         [replaceRevision(this.tables.data, { ...keys.routing(), data: { rules } }, expectedRevision)],
+        events,
+      );
+      return "ok";
+    } catch (error: unknown) {
+      if (error instanceof WriteConditionFailed) return "conflict";
+      throw error;
+    }
+  }
+
+  async calendar(area: string): Promise<Versioned<Calendar>> {
+    return (await this.get<Calendar>(keys.calendar(area))) ?? { value: defaultCalendar(area), revision: 0 };
+  }
+
+  async replaceCalendar(
+    calendar: Calendar,
+    expectedRevision: number,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict"> {
+    try {
+      await this.commit(
+        [
+          replaceRevision(
+            this.tables.data,
+            { ...keys.calendar(calendar.area), data: calendar },
+            expectedRevision,
+          ),
+        ],
         events,
       );
       return "ok";

@@ -1,0 +1,251 @@
+import { randomUUID } from "node:crypto";
+import { nextAttemptAt, signatureHeader, webhookBody } from "../domain/webhook.js";
+import { notFound } from "../errors.js";
+import type {
+  Clock,
+  Delivery,
+  Escalation,
+  Ids,
+  NotificationRecord,
+  NotificationStore,
+  RegistryStore,
+  TimelinessStore,
+  WebhookSender,
+} from "../ports.js";
+import { auditDraft, type Caller } from "./context.js";
+
+/**
+ * Timeliness: notifications not acknowledged by their due time turn overdue (audited once,
+ * escalated to the force, pushed to the recipient), and push messages are delivered with
+ * retries that know the deadline.
+ */
+export interface TimelinessDeps {
+  clock: Clock;
+  ids: Ids;
+  registry: RegistryStore;
+  notifications: NotificationStore;
+  timeliness: TimelinessStore;
+  send: WebhookSender;
+  /** Retry delays from the first attempt; the contract's schedule unless a drill shortens it. */
+  retrySchedule?: readonly number[];
+}
+
+export const RECEIVER_TIMEOUT_MS = 15_000;
+/** A delivery still failing this close to the due time is escalated to the force. */
+export const DELIVERY_ESCALATION_WINDOW_MS = 30 * 60_000;
+const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
+
+/** A push message for a partner with a webhook, or null for one without. */
+export async function pushFor(
+  registry: RegistryStore,
+  type: Delivery["type"],
+  n: Pick<NotificationRecord, "id" | "recipientId" | "dueBy">,
+  at: Date,
+): Promise<Delivery | null> {
+  const partner = await registry.getPartner(n.recipientId);
+  const url = partner?.value.webhook?.url;
+  if (!url) return null;
+  return {
+    id: `msg_${randomUUID()}`,
+    partnerId: n.recipientId,
+    notificationId: n.id,
+    type,
+    body: webhookBody(type, at, n),
+    url,
+    createdAt: at.toISOString(),
+    status: "pending",
+    attempts: [],
+    retries: 0,
+    nextAttemptAt: at.toISOString(),
+    dueBy: n.dueBy,
+  };
+}
+
+/** One sweep: every notification due and not acknowledged becomes overdue, exactly once. */
+export async function sweepOverdue(deps: TimelinessDeps): Promise<number> {
+  const now = deps.clock.now();
+  let marked = 0;
+  for (;;) {
+    const due = await deps.timeliness.overdueCandidates(now.toISOString(), 50);
+    if (due.length === 0) return marked;
+    for (const n of due) {
+      const at = now.toISOString();
+      const event = auditDraft({
+        id: deps.ids.next("evt"),
+        at,
+        action: "deadline_missed",
+        actor: SWEEPER,
+        subjectId: n.subjectId,
+        concernId: n.concernId,
+        notificationId: n.id,
+        recipientId: n.recipientId,
+        agreement: n.agreement,
+        purpose: n.purpose,
+        reason: "not_acknowledged_by_due_time",
+        target: { kind: "notification", id: n.id },
+      });
+      const escalation: Escalation = {
+        id: `esc_due_${n.id}`,
+        kind: "deadline_missed",
+        discloserId: n.discloserId,
+        notificationId: n.id,
+        concernId: n.concernId,
+        recipientId: n.recipientId,
+        dueBy: n.dueBy,
+        at,
+      };
+      const push = await pushFor(deps.registry, "notification.overdue", n, now);
+      // A conflict means it was acknowledged meanwhile: then it is not overdue.
+      if (
+        (await deps.timeliness.markOverdue({ ...n, status: "overdue" }, [event], escalation, push)) === "ok"
+      )
+        marked++;
+    }
+  }
+}
+
+async function attempt(deps: TimelinessDeps, claimed: Delivery, now: Date): Promise<Delivery> {
+  const secrets = await deps.registry.webhookSecrets(claimed.partnerId);
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const started = Date.now();
+  const result = secrets
+    ? await deps.send(
+        claimed.url,
+        {
+          "webhook-id": claimed.id,
+          "webhook-timestamp": String(timestamp),
+          "webhook-signature": signatureHeader(secrets, claimed.id, timestamp, claimed.body, now),
+        },
+        claimed.body,
+        RECEIVER_TIMEOUT_MS,
+      )
+    : { status: null, error: "no_secret" };
+  const attempts = [
+    ...claimed.attempts,
+    { at: now.toISOString(), ...result, durationMs: Date.now() - started },
+  ];
+  if (result.status !== null && result.status >= 200 && result.status < 300) {
+    return { ...claimed, attempts, status: "delivered", nextAttemptAt: null };
+  }
+  const retries = claimed.retries + 1;
+  const first = new Date(attempts[0]?.at ?? now.toISOString());
+  const next = nextAttemptAt(first, retries, deps.retrySchedule);
+  return {
+    ...claimed,
+    attempts,
+    retries,
+    status: next ? "pending" : "failed",
+    nextAttemptAt: next?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Send every push message that is due. A worker claims a message by moving its next attempt
+ * a lease ahead (conditionally: one worker wins), so a message is never sent twice at once,
+ * and one whose worker died is taken up again when the lease runs out.
+ */
+export async function deliverDue(deps: TimelinessDeps): Promise<number> {
+  const now = deps.clock.now();
+  const due = await deps.timeliness.dueDeliveries(now.toISOString(), 20);
+  let sent = 0;
+  await Promise.all(
+    due.map(async (d) => {
+      const lease = {
+        ...d,
+        nextAttemptAt: new Date(now.getTime() + RECEIVER_TIMEOUT_MS + 15_000).toISOString(),
+      };
+      if ((await deps.timeliness.saveDelivery(lease, d)) !== "ok") return;
+      const done = await attempt(deps, lease, deps.clock.now());
+      await deps.timeliness.saveDelivery(done, lease);
+      sent++;
+      if (
+        done.status !== "delivered" &&
+        Date.parse(done.dueBy) - deps.clock.now().getTime() <= DELIVERY_ESCALATION_WINDOW_MS
+      ) {
+        const n = await deps.notifications.getNotification(done.notificationId);
+        if (n) {
+          await deps.timeliness.recordEscalation({
+            id: `esc_push_${done.id}`,
+            kind: "delivery_failing",
+            discloserId: n.discloserId,
+            notificationId: n.id,
+            concernId: n.concernId,
+            recipientId: n.recipientId,
+            dueBy: n.dueBy,
+            at: deps.clock.now().toISOString(),
+          });
+        }
+      }
+    }),
+  );
+  return sent;
+}
+
+async function ownNotification(
+  deps: TimelinessDeps,
+  caller: Caller,
+  id: string,
+): Promise<NotificationRecord> {
+  const n = await deps.notifications.getNotification(id);
+  if (!n || n.recipientId !== caller.partner.id) throw notFound("No such notification.");
+  return n;
+}
+
+export async function listDeliveries(deps: TimelinessDeps, caller: Caller, notificationId: string) {
+  await ownNotification(deps, caller, notificationId);
+  const deliveries = await deps.timeliness.deliveriesOf(notificationId);
+  return { items: deliveries.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1)), nextCursor: null };
+}
+
+/** Send a notification's messages again now (a partner fixing its endpoint asks for this). */
+export async function redeliver(deps: TimelinessDeps, caller: Caller, notificationId: string) {
+  await ownNotification(deps, caller, notificationId);
+  const now = deps.clock.now().toISOString();
+  for (const d of await deps.timeliness.deliveriesOf(notificationId)) {
+    if (d.status === "delivered") continue;
+    await deps.timeliness.saveDelivery({ ...d, status: "pending", nextAttemptAt: now }, d);
+  }
+  return listDeliveries(deps, caller, notificationId);
+}
+
+export function listEscalations(
+  deps: TimelinessDeps,
+  caller: Caller,
+  cursor: string | undefined,
+  limit: number,
+) {
+  return deps.timeliness.listEscalations(caller.partner.id, cursor, limit);
+}
+
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
+}
+
+/** Per partner and concern type: how many, acknowledged in time, overdue, and how fast. */
+export async function timelinessFigures(deps: TimelinessDeps, from: string, to: string) {
+  const partners = (await deps.registry.listPartners()).filter((p) => p.type !== "police");
+  const rows = [];
+  for (const partner of partners) {
+    const created = await deps.timeliness.notificationsCreated(partner.id, from, to);
+    const byType = new Map<string, NotificationRecord[]>();
+    for (const n of created) byType.set(n.concernType, [...(byType.get(n.concernType) ?? []), n]);
+    for (const [concernType, list] of byType) {
+      const ackSeconds = list
+        .filter((n) => n.acknowledgedAt)
+        .map((n) => (Date.parse(n.acknowledgedAt as string) - Date.parse(n.createdAt)) / 1000)
+        .sort((a, b) => a - b);
+      rows.push({
+        recipientId: partner.id,
+        concernType,
+        notifications: list.length,
+        acknowledgedInTime: list.filter((n) => n.acknowledgedAt && n.acknowledgedAt <= n.dueBy).length,
+        acknowledgedLate: list.filter((n) => n.acknowledgedAt && n.acknowledgedAt > n.dueBy).length,
+        overdue: list.filter((n) => n.status === "overdue").length,
+        medianSecondsToAcknowledge: percentile(ackSeconds, 50),
+        p90SecondsToAcknowledge: percentile(ackSeconds, 90),
+      });
+    }
+  }
+  return { from, to, items: rows };
+}
