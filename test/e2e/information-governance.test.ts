@@ -304,4 +304,29 @@ describe("information governance over HTTP", () => {
     expect(rotated.json.webhookSecret).not.toBe(created.json.webhookSecret);
     expect(typeof rotated.json.previousSecretValidUntil).toBe("string");
   });
+
+  it("keeps an area's calendar as audited policy, and school due times follow it", async () => {
+    const calendar = {
+      holidays: ["2099-12-25"],
+      schoolHolidays: ["2099-12-24"],
+      workingHours: { start: "08:30", end: "17:30" },
+    };
+    const put = await call(hub, "PUT", "/v1/calendars/southend", { token: ig, body: calendar });
+    const read = await call(hub, "GET", "/v1/calendars/southend", {
+      token: await hub.token("essex-police-ig", "routing:read"),
+    });
+    const bad = await call(hub, "PUT", "/v1/calendars/southend", {
+      token: ig,
+      body: { ...calendar, holidays: ["25/12/2099"] },
+    });
+    expect(put.status).toBe(200);
+    expect(read.json).toEqual({ area: "southend", ...calendar });
+    expect(bad.status).toBe(400);
+    const trail = await call(hub, "GET", "/v1/audit/events?action=routing_changed&limit=100", { token: ig });
+    expect(
+      (trail.json.items as AuditEvent[]).some(
+        (e) => e.target?.kind === "calendar" && e.target.id === "southend",
+      ),
+    ).toBe(true);
+  });
 });
