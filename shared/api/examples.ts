@@ -128,7 +128,15 @@ export const examples: Partial<Record<OperationId, { request?: unknown; response
   replaceCalendar: {
     request: {
       holidays: ["2026-12-25", "2026-12-28", "2027-01-01", "2027-03-26", "2027-03-29"],
-      schoolHolidays: ["2026-12-21", "2026-12-22", "2026-12-23", "2026-12-24", "2026-12-29", "2026-12-30", "2026-12-31"],
+      schoolHolidays: [
+        "2026-12-21",
+        "2026-12-22",
+        "2026-12-23",
+        "2026-12-24",
+        "2026-12-29",
+        "2026-12-30",
+        "2026-12-31",
+      ],
       workingHours: { start: "08:00", end: "18:00" },
     },
   },

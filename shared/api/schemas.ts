@@ -465,3 +465,15 @@ export const TimelinessSchema = z
     ),
   })
   .meta({ id: "TimelinessFigures" });
+
+export const WebhookPayloadSchema = z
+  .object({
+    type: z.enum(["notification.created", "notification.overdue"]),
+    timestamp: z.string(),
+    data: z.object({ notificationId: z.string(), dueBy: z.string(), href: z.string() }),
+  })
+  .meta({
+    id: "WebhookPayload",
+    description:
+      "A thin push message: never the child's data. Fetch the notification with GET href (an audited opening).",
+  });
