@@ -141,7 +141,9 @@ export async function verifyAudit(input: VerifyInput): Promise<VerifyResult> {
   let eventsChecked = 0;
   for (const event of input.events) {
     eventsChecked += 1;
-    grouped.set(event.shard, [...(grouped.get(event.shard) ?? []), event]);
+    const list = grouped.get(event.shard);
+    if (list) list.push(event);
+    else grouped.set(event.shard, [event]);
   }
   const byShard = new Map<number, Map<number, AuditEvent>>();
   const lastSeq = new Map<number, number>();
@@ -153,7 +155,8 @@ export async function verifyAudit(input: VerifyInput): Promise<VerifyResult> {
       ...verifyShard(shard, events, trusted ? { seq: trusted.seq, hash: trusted.hash } : undefined),
     );
     byShard.set(shard, new Map(events.map((e) => [e.seq, e])));
-    lastSeq.set(shard, Math.max(trusted?.seq ?? 0, ...events.map((e) => e.seq)));
+    // A loop, not Math.max(...events): a shard can hold more events than a call has arguments.
+    lastSeq.set(shard, events.reduce((max, e) => Math.max(max, e.seq), trusted?.seq ?? 0));
   }
   checkHeads(payloads, byShard, lastSeq, problems);
   return {
