@@ -156,7 +156,10 @@ export async function verifyAudit(input: VerifyInput): Promise<VerifyResult> {
     );
     byShard.set(shard, new Map(events.map((e) => [e.seq, e])));
     // A loop, not Math.max(...events): a shard can hold more events than a call has arguments.
-    lastSeq.set(shard, events.reduce((max, e) => Math.max(max, e.seq), trusted?.seq ?? 0));
+    lastSeq.set(
+      shard,
+      events.reduce((max, e) => Math.max(max, e.seq), trusted?.seq ?? 0),
+    );
   }
   checkHeads(payloads, byShard, lastSeq, problems);
   return {
