@@ -284,7 +284,7 @@ export interface TimelinessStore {
     next: NotificationRecord,
     events: AuditDraft[],
     escalation: Escalation,
-    delivery: Delivery | null,
+    deliveries: Delivery[],
   ): Promise<"ok" | "conflict">;
   listEscalations(discloserId: string, cursor: string | undefined, limit: number): Promise<Page<Escalation>>;
   recordEscalation(escalation: Escalation): Promise<void>;

@@ -99,6 +99,34 @@ export const CHECKPOINTER_ACCESS: GroupAccess = {
 };
 
 /**
+ * The sweeper (functions/sweeper.ts, on a schedule): reads the due queue (Query on gsi3),
+ * the recipient partner (GetItem), and marks each overdue notification in one transaction
+ * with its escalation, its push message (conditional Puts) and its `deadline_missed` event
+ * (the shard head: Query; the append: PutItem on the audit table); then sends due messages
+ * as the deliverer does. No gsi1 or gsi2 (listing deliveries and escalations is the routes'
+ * work), no subject key, no checkpoint key.
+ */
+export const SWEEPER_ACCESS: GroupAccess = {
+  data: { table: ["GetItem", "PutItem"], indexes: [INDEX.gsi3] },
+  audit: { table: ["Query", "PutItem"], indexes: [] },
+  subjectKey: false,
+  checkpointSigning: false,
+};
+
+/**
+ * The deliverer (functions/deliverer.ts, on the data table's stream): reads the outbox (Query
+ * on gsi3), the partner's webhook secrets and the notification (GetItem), claims and saves
+ * each message and records a delivery escalation (conditional Puts). It writes no audit
+ * event, so it has no access to the audit table at all (the deny still applies).
+ */
+export const DELIVERER_ACCESS: GroupAccess = {
+  data: { table: ["GetItem", "PutItem"], indexes: [INDEX.gsi3] },
+  audit: NONE,
+  subjectKey: false,
+  checkpointSigning: false,
+};
+
+/**
  * The audit archiver's writes: new objects under its two prefixes only (never a delete, a
  * retention change or a read), encrypted by S3 with the bucket's key. With an S3 Bucket Key
  * the encryption context is the bucket's ARN, so the key serves this bucket and no other.

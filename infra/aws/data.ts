@@ -8,6 +8,14 @@ import { type TableNames, tableDefinitions } from "../../shared/adapters/dynamod
 /** The attribute DynamoDB's TTL deletes idempotency records by (set on the data table). */
 export const DATA_TTL_ATTRIBUTE = "expiresAt";
 
+/**
+ * The data table's stream, on AWS only: it wakes the deliverer when a push message is put in
+ * the outbox (the local hub polls the outbox every second instead). Keys only: the deliverer
+ * reads the outbox itself, so no notification, concern or webhook body passes through the
+ * stream, its filter or the dead-letter queue.
+ */
+export const DATA_STREAM = dynamodb.StreamViewType.KEYS_ONLY;
+
 function attribute(definition: CreateTableCommandInput, name: string): dynamodb.Attribute {
   const found = definition.AttributeDefinitions?.find((a) => a.AttributeName === name);
   if (!found?.AttributeType) throw new Error(`${definition.TableName}: no attribute definition for ${name}.`);
@@ -54,7 +62,8 @@ export interface LanternTablesProps {
  * The two tables, mapped from the very definitions the local hub creates in DynamoDB Local
  * (`tableDefinitions`), so keys, indexes and the audit stream cannot drift between the two.
  * What CreateTable cannot say is added here: the CMK, point-in-time recovery, deletion
- * protection and the TTL of idempotency records.
+ * protection and the TTL of idempotency records; and what only AWS needs: the data table's
+ * keys-only stream that feeds the deliverer.
  */
 export class LanternTables extends Construct {
   readonly data: dynamodb.Table;
@@ -64,7 +73,7 @@ export class LanternTables extends Construct {
     super(scope, id);
     const [dataDef, auditDef] = tableDefinitions(props.names);
     if (!dataDef || !auditDef) throw new Error("tableDefinitions must define the data and audit tables.");
-    this.data = this.table("Data", dataDef, props, DATA_TTL_ATTRIBUTE);
+    this.data = this.table("Data", dataDef, props, DATA_TTL_ATTRIBUTE, DATA_STREAM);
     this.audit = this.table("Audit", auditDef, props);
   }
 
@@ -73,6 +82,7 @@ export class LanternTables extends Construct {
     definition: CreateTableCommandInput,
     props: LanternTablesProps,
     ttl?: string,
+    awsStream?: dynamodb.StreamViewType,
   ): dynamodb.Table {
     if (definition.BillingMode !== "PAY_PER_REQUEST") {
       throw new Error(`${definition.TableName}: only on-demand tables are mapped.`);
@@ -86,7 +96,7 @@ export class LanternTables extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: props.removalPolicy,
-      stream: streamOf(definition),
+      stream: streamOf(definition) ?? awsStream,
       ...(ttl ? { timeToLiveAttribute: ttl } : {}),
     });
     for (const index of definition.GlobalSecondaryIndexes ?? []) {

@@ -43,7 +43,13 @@ export const FORBIDDEN_IN_BUNDLE = [
 ];
 
 /** The functions that serve no route: they run on a token, a stream or a schedule. */
-export type AuxiliaryFunction = "authorizer" | "auditStreamGuard" | "checkpointer" | "auditArchiver";
+export type AuxiliaryFunction =
+  | "authorizer"
+  | "auditStreamGuard"
+  | "checkpointer"
+  | "auditArchiver"
+  | "sweeper"
+  | "deliverer";
 export type FunctionName = Group | AuxiliaryFunction;
 
 /** Route groups in the order the route table first names them: one function per group. */
@@ -53,7 +59,7 @@ export function routeGroups(): Group[] {
 
 /**
  * Every Lambda entry file: one per route group, plus the authorizer, the audit stream guard,
- * the checkpointer and the audit archiver.
+ * the checkpointer, the audit archiver, the overdue sweeper and the push deliverer.
  */
 export function functionEntries(): Record<FunctionName, string> {
   const entries = {} as Record<FunctionName, string>;
@@ -62,5 +68,7 @@ export function functionEntries(): Record<FunctionName, string> {
   entries.auditStreamGuard = join(PROJECT_ROOT, "functions", "audit-stream-guard.ts");
   entries.checkpointer = join(PROJECT_ROOT, "functions", "checkpointer.ts");
   entries.auditArchiver = join(PROJECT_ROOT, "functions", "audit-archiver.ts");
+  entries.sweeper = join(PROJECT_ROOT, "functions", "sweeper.ts");
+  entries.deliverer = join(PROJECT_ROOT, "functions", "deliverer.ts");
   return entries;
 }

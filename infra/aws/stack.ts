@@ -18,9 +18,11 @@ import { ENV } from "../../shared/config.js";
 import {
   ACCESS,
   CHECKPOINTER_ACCESS,
+  DELIVERER_ACCESS,
   denyAuditMutation,
   grantGroupAccess,
   SUBJECT_KEY_SECRET_ARN_ENV,
+  SWEEPER_ACCESS,
 } from "./access.js";
 import { LanternApi } from "./api.js";
 import { AuditProtection } from "./audit-protection.js";
@@ -29,6 +31,7 @@ import { LanternTables } from "./data.js";
 import { type FunctionName, functionEntries, routeGroups } from "./esbuild-config.js";
 import { LanternFunction } from "./lantern-function.js";
 import { Operations } from "./operations.js";
+import { Timeliness } from "./timeliness.js";
 
 export interface LanternStackProps extends StackProps {
   config: LanternConfig;
@@ -36,8 +39,17 @@ export interface LanternStackProps extends StackProps {
 
 /**
  * One Lantern hub: the tables, the functions (one per route group, the token authorizer,
- * the audit stream guard, the checkpointer, the audit archiver), the API generated from the
- * route table, audit protection and alarms. Issuer and key-set URL are deploy-time parameters (context gives their defaults).
+ * the audit stream guard, the checkpointer, the audit archiver, the overdue sweeper and the
+ * push deliverer), the API generated from the route table, audit protection and alarms.
+ * Issuer and key-set URL are deploy-time parameters (context gives their defaults).
+ *
+ * Push delivery: the durable queue is the DynamoDB outbox (`DELIVERY#` items in the data
+ * table, written in the same transaction as the notification they announce, due ones on
+ * gsi3), drained by the sweeper every minute and, within seconds of a new message, by the
+ * deliverer on the data table's stream. SQS is the dead-letter destination: stream batches
+ * the deliverer still fails after its retries land in the delivery dead-letter queue, whose
+ * depth pages (timeliness.ts says more). Partners are called over HTTPS with fetch from
+ * functions outside any VPC; that needs no IAM.
  */
 export class LanternStack extends Stack {
   readonly tables: LanternTables;
@@ -165,7 +177,33 @@ export class LanternStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(60),
     });
-    this.functions = { ...groups, authorizer, auditStreamGuard, checkpointer, auditArchiver };
+    const clockwork = {
+      ...common,
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      environment: appEnvironment,
+    };
+    const sweeper = new LanternFunction(this, "SweeperFunction", {
+      ...clockwork,
+      entry: entries.sweeper,
+      description: `Lantern ${config.stage}: marks overdue notifications and sends due push messages every minute`,
+    });
+    grantGroupAccess(sweeper.role, SWEEPER_ACCESS, grantTargets);
+    const deliverer = new LanternFunction(this, "DelivererFunction", {
+      ...clockwork,
+      entry: entries.deliverer,
+      description: `Lantern ${config.stage}: sends new push messages as they enter the outbox`,
+    });
+    grantGroupAccess(deliverer.role, DELIVERER_ACCESS, grantTargets);
+    this.functions = {
+      ...groups,
+      authorizer,
+      auditStreamGuard,
+      checkpointer,
+      auditArchiver,
+      sweeper,
+      deliverer,
+    };
     for (const fn of Object.values(this.functions)) denyAuditMutation(fn.role, this.tables.audit);
 
     this.api = new LanternApi(this, "Api", {
@@ -182,6 +220,7 @@ export class LanternStack extends Stack {
     const mutationAlarm = protection.guard(this.tables.audit, auditStreamGuard);
     protection.schedule(checkpointer);
     const archiveAlarms = protection.archiveStream(this.tables.audit, auditArchiver, key);
+    const timeliness = new Timeliness(this, "Timeliness", { sweeper, deliverer });
 
     const operations = new Operations(this, "Operations", {
       key,
@@ -190,6 +229,7 @@ export class LanternStack extends Stack {
       alarms: [mutationAlarm, ...archiveAlarms],
       removalPolicy,
     });
+    timeliness.streamOutbox(this.tables.data, operations.deliveryDlq, key);
 
     new CfnOutput(this, "ApiUrl", { value: this.api.api.url });
     new CfnOutput(this, "DataTableName", { value: this.tables.data.tableName });
@@ -197,7 +237,7 @@ export class LanternStack extends Stack {
     new CfnOutput(this, "CheckpointKeyArn", { value: protection.checkpointKey.keyArn });
     new CfnOutput(this, "AuditArchiveBucketName", { value: protection.archive.bucketName });
     new CfnOutput(this, "SubjectKeySecretArn", { value: subjectKey.secretArn });
-    new CfnOutput(this, "DeliveryQueueUrl", { value: operations.deliveryQueue.queueUrl });
+    new CfnOutput(this, "DeliveryDeadLetterQueueUrl", { value: operations.deliveryDlq.queueUrl });
     new CfnOutput(this, "AlarmTopicArn", { value: operations.alarmTopic.topicArn });
   }
 }

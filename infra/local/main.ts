@@ -65,8 +65,11 @@ async function main(): Promise<void> {
   const shutdown = async (code: number) => {
     ready = false;
     for (const timer of timers) clearInterval(timer);
-    await new Promise<void>((r) => server.close(() => r()));
-    server.closeAllConnections();
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    // Idle keep-alive sockets would hold close() open for a minute: end them now.
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
+    await closed;
     await dynamo?.stop();
     process.exit(code);
   };

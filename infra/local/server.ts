@@ -77,7 +77,7 @@ function lambdaContext(requestId: string): Context {
  * Unknown paths go to the public handler, which answers the 404 (or 405) itself.
  */
 export function createLocalServer(handlers: Record<Group, LambdaHandler>, isReady: () => boolean): Server {
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     const respond = (result: APIGatewayProxyResult) => {
       const body = result.isBase64Encoded
@@ -104,4 +104,9 @@ export function createLocalServer(handlers: Record<Group, LambdaHandler>, isRead
       })
       .catch(() => respond(internalProblem(requestId)));
   });
+  // Outlive clients' idle keep-alive (undici closes at 4 s), so a client never reuses a
+  // socket the server is closing at that very moment ("other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }

@@ -213,6 +213,7 @@ export const PartnerViewSchema = z
     areas: z.array(z.string()),
     clientIds: z.array(z.string()),
     webhook: z.object({ url: z.string() }).nullable(),
+    escalationContact: PartnerSchema.shape.escalationContact,
     createdAt: z.string(),
     updatedAt: z.string(),
     webhookSecret: z.string().optional().meta({
@@ -228,6 +229,7 @@ export const PartnerPatchSchema = z
     areas: PartnerSchema.shape.areas.optional(),
     clientIds: PartnerSchema.shape.clientIds.optional(),
     webhook: PartnerSchema.shape.webhook,
+    escalationContact: PartnerSchema.shape.escalationContact,
   })
   .strict()
   .meta({

@@ -63,6 +63,9 @@ function changeEvent(
   });
 }
 
+/** Does anything get pushed for this partner? Then it needs a signing secret. */
+const pushesTo = (p: Partner) => Boolean(p.webhook || p.escalationContact?.webhook);
+
 export function presentPartner(p: PartnerRecord) {
   return {
     id: p.id,
@@ -71,19 +74,24 @@ export function presentPartner(p: PartnerRecord) {
     areas: p.areas,
     clientIds: p.clientIds,
     webhook: p.webhook ?? null,
+    escalationContact: p.escalationContact ?? null,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
 }
 
-function checkWebhook(deps: RegistryDeps, webhook: Partner["webhook"]): void {
+function checkWebhook(
+  deps: RegistryDeps,
+  webhook: { url: string } | null | undefined,
+  path = "/webhook/url",
+): void {
   if (!webhook) return;
   const protocol = new URL(webhook.url).protocol;
   const allowed = deps.webhookHttpsOnly ? ["https:"] : ["https:", "http:"];
   if (!allowed.includes(protocol)) {
     throw validationFailed([
       {
-        path: "/webhook/url",
+        path,
         message: deps.webhookHttpsOnly ? "must be an https URL" : "must be an http or https URL",
       },
     ]);
@@ -92,6 +100,7 @@ function checkWebhook(deps: RegistryDeps, webhook: Partner["webhook"]): void {
 
 export async function registerPartner(deps: RegistryDeps, caller: Caller, input: Partner) {
   checkWebhook(deps, input.webhook);
+  checkWebhook(deps, input.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
   const partner: PartnerRecord = {
     ...input,
@@ -100,7 +109,7 @@ export async function registerPartner(deps: RegistryDeps, caller: Caller, input:
     createdAt: at,
     updatedAt: at,
   };
-  const secret = partner.webhook ? newWebhookSecret() : null;
+  const secret = pushesTo(partner) ? newWebhookSecret() : null;
   const secrets: WebhookSecrets | null = secret
     ? { current: secret, previous: null, previousValidUntil: null }
     : null;
@@ -118,12 +127,14 @@ export interface PartnerPatch {
   areas?: string[] | undefined;
   clientIds?: string[] | undefined;
   webhook?: Partner["webhook"];
+  escalationContact?: Partner["escalationContact"];
 }
 
 export async function updatePartner(deps: RegistryDeps, caller: Caller, id: string, patch: PartnerPatch) {
   const previous = await deps.registry.getPartner(id);
   if (!previous) throw notFound("No such partner.");
   checkWebhook(deps, patch.webhook);
+  checkWebhook(deps, patch.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
   const next: PartnerRecord = {
     ...previous.value,
@@ -131,12 +142,13 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
     ...(patch.areas !== undefined ? { areas: patch.areas } : {}),
     ...(patch.clientIds !== undefined ? { clientIds: [...new Set(patch.clientIds)] } : {}),
     ...(patch.webhook !== undefined ? { webhook: patch.webhook } : {}),
+    ...(patch.escalationContact !== undefined ? { escalationContact: patch.escalationContact } : {}),
     updatedAt: at,
   };
   // A secret is made, and shown once, when a partner first gets a webhook; changing the
   // URL keeps the secret the partner already holds (rotate it with webhook-secret).
-  const existing = next.webhook ? await deps.registry.webhookSecrets(id) : null;
-  const secret = next.webhook && !existing ? newWebhookSecret() : null;
+  const existing = pushesTo(next) ? await deps.registry.webhookSecrets(id) : null;
+  const secret = pushesTo(next) && !existing ? newWebhookSecret() : null;
   const secrets = secret ? { current: secret, previous: null, previousValidUntil: null } : null;
   const result = await deps.registry.updatePartner(previous, next, secrets, [
     changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, "updated"),

@@ -19,7 +19,7 @@ import type {
   StoredResponse,
 } from "../ports.js";
 import { actorOf, type Caller } from "./context.js";
-import { pushFor } from "./timeliness.js";
+import { pushesFor } from "./timeliness.js";
 
 export interface SubmitDeps {
   clock: Clock;
@@ -186,8 +186,8 @@ export async function submitConcern(
   const reviews = breakGlassReviews(record, notifications, events);
   // Push messages go into the outbox in the same transaction: none is lost, none is early.
   const pushes = (
-    await Promise.all(notifications.map((n) => pushFor(deps.registry, "notification.created", n, now)))
-  ).filter((d) => d !== null);
+    await Promise.all(notifications.map((n) => pushesFor(deps.registry, "notification.created", n, now)))
+  ).flat();
   const outcome = await deps.concerns.recordConcern(
     record,
     notifications,

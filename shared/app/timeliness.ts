@@ -35,17 +35,21 @@ export const RECEIVER_TIMEOUT_MS = 15_000;
 export const DELIVERY_ESCALATION_WINDOW_MS = 30 * 60_000;
 const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
 
-/** A push message for a partner with a webhook, or null for one without. */
-export async function pushFor(
+/**
+ * The push messages for a notification event: to the partner's webhook, and for an overdue
+ * notification also to its escalation contact's webhook (a duty manager's system, say).
+ * Both are signed with the partner's secret. None for a partner without webhooks.
+ */
+export async function pushesFor(
   registry: RegistryStore,
   type: Delivery["type"],
   n: Pick<NotificationRecord, "id" | "recipientId" | "dueBy">,
   at: Date,
-): Promise<Delivery | null> {
-  const partner = await registry.getPartner(n.recipientId);
-  const url = partner?.value.webhook?.url;
-  if (!url) return null;
-  return {
+): Promise<Delivery[]> {
+  const partner = (await registry.getPartner(n.recipientId))?.value;
+  const urls = [partner?.webhook?.url];
+  if (type === "notification.overdue") urls.push(partner?.escalationContact?.webhook?.url);
+  return [...new Set(urls.filter((u): u is string => typeof u === "string"))].map((url) => ({
     id: `msg_${randomUUID()}`,
     partnerId: n.recipientId,
     notificationId: n.id,
@@ -53,12 +57,12 @@ export async function pushFor(
     body: webhookBody(type, at, n),
     url,
     createdAt: at.toISOString(),
-    status: "pending",
+    status: "pending" as const,
     attempts: [],
     retries: 0,
     nextAttemptAt: at.toISOString(),
     dueBy: n.dueBy,
-  };
+  }));
 }
 
 /** One sweep: every notification due and not acknowledged becomes overdue, exactly once. */
@@ -94,10 +98,10 @@ export async function sweepOverdue(deps: TimelinessDeps): Promise<number> {
         dueBy: n.dueBy,
         at,
       };
-      const push = await pushFor(deps.registry, "notification.overdue", n, now);
+      const pushes = await pushesFor(deps.registry, "notification.overdue", n, now);
       // A conflict means it was acknowledged meanwhile: then it is not overdue.
       if (
-        (await deps.timeliness.markOverdue({ ...n, status: "overdue" }, [event], escalation, push)) === "ok"
+        (await deps.timeliness.markOverdue({ ...n, status: "overdue" }, [event], escalation, pushes)) === "ok"
       )
         marked++;
     }

@@ -19,6 +19,20 @@ export const PartnerSchema = z
     areas: z.array(slug).max(100),
     clientIds: z.array(clientId).max(20),
     webhook: z.object({ url: z.url() }).strict().nullable().optional(),
+    escalationContact: z
+      .object({
+        name: requiredText(200),
+        phone: text(32).optional(),
+        email: text(254).optional(),
+        webhook: z.object({ url: z.url() }).strict().optional(),
+      })
+      .strict()
+      .nullable()
+      .optional()
+      .meta({
+        description:
+          "Who hears when a notification to this partner is overdue; pushed notification.overdue if it has a webhook.",
+      }),
   })
   .strict()
   .meta({ id: "Partner" });

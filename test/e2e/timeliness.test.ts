@@ -80,6 +80,14 @@ describe("timeliness and push delivery", () => {
   });
 
   it("turns an unacknowledged notification overdue, audits it once and escalates it; an acknowledged one not", async () => {
+    const duty = await receiver(0);
+    const contact = await call(hub, "PATCH", "/v1/partners/essex-mash", {
+      token: ig,
+      body: {
+        escalationContact: { name: "MASH duty manager", phone: "01245 111111", webhook: { url: duty.url } },
+      },
+    });
+    expect(contact.status).toBe(200);
     const late = ConcernReceiptSchema.parse(
       (
         await call(hub, "POST", "/v1/concerns", {
@@ -121,6 +129,16 @@ describe("timeliness and push delivery", () => {
     // Acknowledging late still works and is marked as late in the trail.
     const ackLate = await call(hub, "POST", `/v1/notifications/${lateId}/acknowledge`, { token: mash });
     expect(ackLate.json.status).toBe("acknowledged");
+    // The escalation contact heard about the overdue one, and only that.
+    await waitFor(
+      async () => duty.received.length,
+      (n) => n >= 1,
+    );
+    const told = duty.received.map(
+      (r) => JSON.parse(r.body) as { type: string; data: { notificationId: string } },
+    );
+    expect(told.map((m) => [m.type, m.data.notificationId])).toEqual([["notification.overdue", lateId]]);
+    await duty.close();
   });
 
   it("pushes signed, thin messages that verify with an independent Standard Webhooks implementation, retrying until delivered once", async () => {
@@ -130,7 +148,11 @@ describe("timeliness and push delivery", () => {
         token: ig,
         body: { webhook: { url: hook.url } },
       });
-      const secret = set.json.webhookSecret as string;
+      expect(set.status).toBe(200);
+      // The partner got its secret with the escalation contact's webhook; rotate to learn a new
+      // one: for 24 hours both sign, and a receiver holding either verifies.
+      const rotated = await call(hub, "POST", "/v1/partners/essex-mash/webhook-secret", { token: ig });
+      const secret = rotated.json.webhookSecret as string;
       expect(secret).toMatch(/^whsec_/);
       const receipt = ConcernReceiptSchema.parse(
         (
@@ -158,6 +180,7 @@ describe("timeliness and push delivery", () => {
       expect(mine.map((r) => r.status)).toEqual([500, 500, 204]);
       expect(new Set(mine.map((r) => r.headers["webhook-id"])).size).toBe(1);
       const wh = new Webhook(secret);
+      expect(String(mine[0]?.headers["webhook-signature"]).split(" ")).toHaveLength(2);
       for (const r of mine) {
         const payload = wh.verify(r.body, r.headers as Record<string, string>) as {
           type: string;

@@ -1,29 +1,23 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { App, type CfnElement, Stack } from "aws-cdk-lib";
-import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
+import type { App, CfnElement } from "aws-cdk-lib";
+import { Annotations, Match, type Template } from "aws-cdk-lib/assertions";
 import type * as apigw from "aws-cdk-lib/aws-apigateway";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_MUTATIONS } from "../../infra/aws/access.js";
-import { PROJECT_ROOT, routeGroups } from "../../infra/aws/esbuild-config.js";
-import { buildApp } from "../../infra/aws/lantern-app.js";
-import { type LanternFunction, SKIP_BUNDLING_CONTEXT } from "../../infra/aws/lantern-function.js";
+import { routeGroups } from "../../infra/aws/esbuild-config.js";
+import type { LanternFunction } from "../../infra/aws/lantern-function.js";
 import type { LanternStack } from "../../infra/aws/stack.js";
 import { routes } from "../../shared/api/routes.js";
-
-type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
-
-/** The app as `cdk synth` builds it (cdk.json's context), with bundling stubbed for speed. */
-function synthesise(stage: "dev" | "prod") {
-  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, "cdk.json"), "utf8")) as {
-    context: Record<string, unknown>;
-  };
-  const app = new App({ context: { ...cdkJson.context, stage, [SKIP_BUNDLING_CONTEXT]: true } });
-  const { stack } = buildApp(app);
-  return { app, stack, template: Template.fromStack(stack) };
-}
+import {
+  actionsOf,
+  type Resource,
+  ref,
+  resourcesOfType,
+  roleOf,
+  type Statement,
+  statementsOfRoleIn,
+  synthesise,
+} from "./template.js";
 
 /** Routes the route table serves without a token; the contract names these three at least. */
 const PUBLIC_OPERATIONS: string[] = routes.filter((r) => r.scope === null).map((r) => r.operationId);
@@ -33,20 +27,11 @@ let dev: { app: App; stack: LanternStack; template: Template };
 let prod: { app: App; stack: LanternStack; template: Template };
 let resources: Record<string, Resource>;
 
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
-const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const ref = (element: CfnElement) => Stack.of(element).getLogicalId(element);
-const roleOf = (fn: LanternFunction) => ref(fn.role.node.defaultChild as CfnElement);
+const ofType = (type: string) => resourcesOfType(resources, type);
+const statementsOfRole = (roleId: string) => statementsOfRoleIn(resources, roleId);
 
 /** The functions that serve no route. */
-const AUXILIARY = ["authorizer", "auditStreamGuard", "checkpointer", "auditArchiver"];
-
-/** Every statement of the policies attached to a role. */
-function statementsOfRole(roleId: string): Statement[] {
-  return ofType("AWS::IAM::Policy")
-    .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
-    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
-}
+const AUXILIARY = ["authorizer", "auditStreamGuard", "checkpointer", "auditArchiver", "sweeper", "deliverer"];
 
 /** Synthesis (with cdk-nag) takes seconds: once per stage for the whole file. */
 beforeAll(() => {
@@ -92,7 +77,7 @@ describe("data", () => {
     expect(count).toBe(1);
   });
 
-  it("keeps tables on removal in prod, with TTL on the data table and a stream on the audit table", () => {
+  it("keeps tables on removal in prod, with TTL and a keys-only stream on the data table and a stream on the audit table", () => {
     // Prepare
     const tables = Object.values(prod.template.findResources("AWS::DynamoDB::Table")) as Resource[];
 
@@ -106,6 +91,10 @@ describe("data", () => {
     });
     prod.template.hasResourceProperties("AWS::DynamoDB::Table", {
       StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
+    });
+    prod.template.hasResourceProperties("AWS::DynamoDB::Table", {
+      TableName: "lantern-prod-data",
+      StreamSpecification: { StreamViewType: "KEYS_ONLY" },
     });
   });
 });
@@ -200,7 +189,7 @@ describe("API", () => {
 });
 
 describe("functions", () => {
-  it("has one function per route group, plus the authorizer, stream guard, checkpointer and archiver", () => {
+  it("has one function per route group, plus the authorizer, stream guard, checkpointer, archiver, sweeper and deliverer", () => {
     // Prepare
     const groups = new Set(routes.map((r) => r.group));
 
@@ -345,7 +334,9 @@ describe("checkpoints and the archive", () => {
     const checkpointer = dev.stack.functions.checkpointer.fn.node.defaultChild as CfnElement;
 
     // Act
-    const rules = ofType("AWS::Events::Rule").map(([, r]) => r.Properties);
+    const rules = ofType("AWS::Events::Rule")
+      .map(([, r]) => r.Properties)
+      .filter((r) => JSON.stringify(r.Targets).includes(`"${ref(checkpointer)}"`));
 
     // Assess
     expect(rules).toHaveLength(1);

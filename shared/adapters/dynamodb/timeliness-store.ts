@@ -40,7 +40,7 @@ export class DynamoTimelinessStore implements TimelinessStore {
     next: NotificationRecord,
     events: AuditDraft[],
     escalation: Escalation,
-    delivery: Delivery | null,
+    deliveries: Delivery[],
   ): Promise<"ok" | "conflict"> {
     const writes: Write[] = [
       {
@@ -53,7 +53,7 @@ export class DynamoTimelinessStore implements TimelinessStore {
         },
       },
       createOnly(this.tables.data, escalationItem(escalation)),
-      ...(delivery ? [createOnly(this.tables.data, deliveryItem(delivery))] : []),
+      ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
     ];
     try {
       await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);

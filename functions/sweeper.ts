@@ -1,0 +1,21 @@
+import type { Context } from "aws-lambda";
+import { sweepOverdue } from "../shared/app/timeliness.js";
+import { jsonLogger } from "../shared/http/log.js";
+import { drainOutbox, timelinessDeps } from "./deliverer.js";
+
+const log = jsonLogger();
+
+/**
+ * Runs every minute (an EventBridge schedule), as the local hub's clockwork does: marks every
+ * notification not acknowledged by its due time overdue (one `deadline_missed` audit event,
+ * an escalation and a `notification.overdue` message each, in one transaction), then sends
+ * every push message that is due: retries, and any first attempt the deliverer's stream
+ * missed. The log line carries counts only. A failure throws, so the function's error alarm
+ * sees it; the next minute tries again (each step is safe to repeat).
+ */
+export async function handler(_event: unknown, context: Context): Promise<void> {
+  const deps = timelinessDeps();
+  const overdue = await sweepOverdue(deps);
+  const attempted = await drainOutbox(deps, () => context.getRemainingTimeInMillis());
+  log.info("sweep", { overdue, attempted });
+}
