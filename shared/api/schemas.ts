@@ -13,6 +13,10 @@ import {
 
 /** Request and response shapes beyond the concern body: one source for validation and OpenAPI. */
 
+const ActorSchema = z
+  .object({ partnerId: z.string().nullable(), sub: z.string().nullable(), clientId: z.string().nullable() })
+  .meta({ id: "Actor", description: "Who acted: their partner, the user (sub) and the OAuth client." });
+
 const AgreementRef = z.object({ id: z.string(), version: z.int() }).meta({ id: "AgreementRef" });
 const Category = z.enum(DATA_CATEGORIES).meta({ id: "DataCategory" });
 const UnresolvedRoute = z
@@ -77,11 +81,7 @@ export const ConcernViewSchema = z
     id: z.string(),
     subjectId: z.string(),
     receivedAt: z.string(),
-    submittedBy: z.object({
-      partnerId: z.string().nullable(),
-      sub: z.string().nullable(),
-      clientId: z.string().nullable(),
-    }),
+    submittedBy: ActorSchema,
     concernType: z.enum(CONCERN_TYPES),
     riskRating: z.enum(RISK_RATINGS),
     area: z.string(),
@@ -125,11 +125,7 @@ export const AuditEventSchema = z
     seq: z.int(),
     at: z.string(),
     action: z.enum(AUDIT_ACTIONS),
-    actor: z.object({
-      partnerId: z.string().nullable(),
-      sub: z.string().nullable(),
-      clientId: z.string().nullable(),
-    }),
+    actor: ActorSchema,
     subjectId: z.string().nullable(),
     concernId: z.string().nullable(),
     notificationId: z.string().nullable(),
@@ -292,11 +288,7 @@ export const BreakGlassReviewSchema = z
     recipientId: z.string(),
     discloserId: z.string(),
     disclosedAt: z.string(),
-    disclosedBy: z.object({
-      partnerId: z.string().nullable(),
-      sub: z.string().nullable(),
-      clientId: z.string().nullable(),
-    }),
+    disclosedBy: ActorSchema,
     dataCategories: z.array(Category),
     overrodeReason: z.enum(REFUSAL_REASONS),
     justification: z.string(),

@@ -36,8 +36,8 @@ export function present(n: NotificationRecord, withPayload: boolean) {
  * A partner only ever sees its own notifications; another partner's is answered exactly as a
  * missing one, so ids reveal nothing.
  */
-async function ownNotification(
-  deps: NotificationDeps,
+export async function ownNotification(
+  deps: Pick<NotificationDeps, "notifications">,
   caller: Caller,
   id: string,
 ): Promise<NotificationRecord> {

@@ -1,6 +1,7 @@
 import type { AuditDraft } from "../domain/audit.js";
 import type { Agreement, Partner, RoutingRule } from "../domain/registry.js";
 import type { Clock, Ids, RegistryStore } from "../ports.js";
+import { auditDraft } from "./context.js";
 
 /**
  * Load a registry into an empty store. Every partner, agreement and the rule set is recorded
@@ -12,24 +13,15 @@ export async function seedRegistry(
 ): Promise<boolean> {
   if (!(await deps.registry.isEmpty())) return false;
   const at = deps.clock.now().toISOString();
-  const event = (action: AuditDraft["action"], kind: string, id: string, reason: string): AuditDraft => ({
-    id: deps.ids.next("evt"),
-    at,
-    action,
-    actor: { partnerId: null, sub: "lantern-seed", clientId: null },
-    subjectId: null,
-    concernId: null,
-    notificationId: null,
-    recipientId: null,
-    agreement: null,
-    purpose: null,
-    lawfulBasis: null,
-    dataCategories: null,
-    payloadSha256: null,
-    reason,
-    target: { kind, id },
-    requestId: null,
-  });
+  const event = (action: AuditDraft["action"], kind: string, id: string, reason: string): AuditDraft =>
+    auditDraft({
+      id: deps.ids.next("evt"),
+      at,
+      action,
+      actor: { partnerId: null, sub: "lantern-seed", clientId: null },
+      reason,
+      target: { kind, id },
+    });
   const events = [
     ...registry.partners.map((p) => event("partner_changed", "partner", p.id, "registered")),
     ...registry.agreements.map((a) => event("agreement_changed", "agreement", a.id, "created_active")),

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { nextAttemptAt, signatureHeader, webhookBody } from "../domain/webhook.js";
-import { notFound } from "../errors.js";
 import type {
   Clock,
   Delivery,
@@ -13,6 +12,7 @@ import type {
   WebhookSender,
 } from "../ports.js";
 import { auditDraft, type Caller } from "./context.js";
+import { ownNotification } from "./notifications.js";
 
 /**
  * Timeliness: notifications not acknowledged by their due time turn overdue (audited once,
@@ -183,16 +183,6 @@ export async function deliverDue(deps: TimelinessDeps): Promise<number> {
     }),
   );
   return sent;
-}
-
-async function ownNotification(
-  deps: TimelinessDeps,
-  caller: Caller,
-  id: string,
-): Promise<NotificationRecord> {
-  const n = await deps.notifications.getNotification(id);
-  if (!n || n.recipientId !== caller.partner.id) throw notFound("No such notification.");
-  return n;
 }
 
 export async function listDeliveries(deps: TimelinessDeps, caller: Caller, notificationId: string) {

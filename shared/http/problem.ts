@@ -30,9 +30,16 @@ const BUSY = new Set([
   "TimeoutError",
 ]);
 
+/** Network failures between the hub and its store: transient, the caller may retry. */
+const UNREACHABLE = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "UND_ERR_SOCKET"]);
+
 export function busyProblem(error: unknown): LanternError | null {
   const name = error instanceof Error ? error.name : "";
-  return BUSY.has(name) ? serviceUnavailable("The hub is busy; try again shortly.", 1) : null;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (BUSY.has(name) || (typeof code === "string" && UNREACHABLE.has(code))) {
+    return serviceUnavailable("The hub is busy; try again shortly.", 1);
+  }
+  return null;
 }
 
 export const internalProblem = (requestId: string): APIGatewayProxyResult => ({
