@@ -31,7 +31,14 @@ const BUSY = new Set([
 ]);
 
 /** Network failures between the hub and its store: transient, the caller may retry. */
-const UNREACHABLE = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "UND_ERR_SOCKET"]);
+const UNREACHABLE = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+]);
 
 export function busyProblem(error: unknown): LanternError | null {
   const name = error instanceof Error ? error.name : "";

@@ -24,23 +24,31 @@ export function headerMap(event: Pick<APIGatewayProxyEvent, "headers">): Record<
   return headers;
 }
 
-/** A lone surrogate anywhere, keys included, would break canonical JSON later: refuse it now. */
-function findLoneSurrogate(value: unknown, path: PropertyKey[] = []): FieldError | null {
-  if (typeof value === "string") {
-    return hasLoneSurrogate(value) ? { path: pointer(path), message: "must be valid Unicode" } : null;
-  }
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const found = findLoneSurrogate(v, [...path, i]);
-      if (found) return found;
+/** No request of ours nests deeper than a handful of levels; anything far deeper is refused. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Walk a parsed body once, without recursion (so no body can exhaust the stack): refuse
+ * nesting beyond MAX_JSON_DEPTH, and any lone surrogate, keys included, which would break
+ * canonical JSON later.
+ */
+function checkJsonValue(root: unknown): FieldError | null {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, path } = item;
+    if (typeof value === "string") {
+      if (hasLoneSurrogate(value)) return { path: pointer(path), message: "must be valid Unicode" };
+      continue;
     }
-    return null;
-  }
-  if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      if (hasLoneSurrogate(k)) return { path: pointer(path), message: "member names must be valid Unicode" };
-      const found = findLoneSurrogate(v, [...path, k]);
-      if (found) return found;
+    if (value === null || typeof value !== "object") continue;
+    if (path.length >= MAX_JSON_DEPTH) {
+      return { path: pointer(path.slice(0, 8)), message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (!Array.isArray(value) && hasLoneSurrogate(key)) {
+        return { path: pointer(path), message: "member names must be valid Unicode" };
+      }
+      stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
     }
   }
   return null;
@@ -91,8 +99,8 @@ export function readJsonBody(
   } catch {
     throw badRequest("The body is not valid JSON.");
   }
-  const surrogate = findLoneSurrogate(value);
-  if (surrogate) throw validationFailed([surrogate], "The body holds text that is not valid Unicode.");
+  const problem = checkJsonValue(value);
+  if (problem) throw validationFailed([problem], "The body is not valid: see errors.");
   return value;
 }
 
