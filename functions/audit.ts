@@ -1,4 +1,11 @@
-import { exportEvents, queryEvents, subjectReport, subjectReportCsv } from "../shared/app/audit.js";
+import { decodeCursor, encodeCursor } from "../shared/adapters/dynamodb/cursor.js";
+import {
+  type ExportPosition,
+  exportEvents,
+  queryEvents,
+  subjectReport,
+  subjectReportCsv,
+} from "../shared/app/audit.js";
 import { listCheckpoints, verifyTrail, writeCheckpoint } from "../shared/app/checkpoints.js";
 import { listReviews, readReview, recordFinding } from "../shared/app/reviews.js";
 import { timelinessFigures } from "../shared/app/timeliness.js";
@@ -17,6 +24,9 @@ const deps = {
   checkpoints: w.checkpoints,
   signer: w.signer,
 };
+const isExportPosition = (v: unknown): v is ExportPosition =>
+  Number.isInteger((v as ExportPosition | null)?.shard) &&
+  Number.isInteger((v as ExportPosition | null)?.seq);
 const utc = (at: string | undefined) => (at === undefined ? undefined : new Date(at).toISOString());
 
 export const handler = createHttpHandler<
@@ -43,7 +53,15 @@ export const handler = createHttpHandler<
     async exportAudit({ caller, query }) {
       const format = query.format ?? "json";
       const contentType = format === "fhir" ? "application/fhir+ndjson" : "application/x-ndjson";
-      return { status: 200, text: { contentType, body: await exportEvents(deps, caller, format) } };
+      const from = decodeCursor(query.cursor, isExportPosition);
+      const page = await exportEvents(deps, caller, format, from);
+      const headers: Record<string, string> = {};
+      if (page.next) {
+        const cursor = encodeCursor(page.next);
+        headers.Link = `</v1/audit/export?format=${format}&cursor=${cursor}>; rel="next"`;
+        headers["X-Next-Cursor"] = cursor;
+      }
+      return { status: 200, text: { contentType, body: page.text }, headers };
     },
     async verifyAudit({ query }) {
       return { status: 200, body: await verifyTrail(deps, query.since) };

@@ -197,7 +197,8 @@ export const routes = [
     path: "/v1/audit/export",
     group: "audit",
     scope: "audit:read",
-    summary: "Export the audit trail as JSON Lines, shard by shard in seq order (audited as audit_exported)",
+    summary:
+      "Export the audit trail as JSON Lines, shard by shard in seq order, 10,000 events a page (follow the Link header); audited as audit_exported",
     tags: ["Audit"],
     query: ExportQuerySchema,
     responses: {

@@ -335,6 +335,10 @@ export const ExportQuerySchema = z
       description:
         "`json` (default): every event as JSON Lines. `fhir`: disclosures as FHIR R4 AuditEvent (IHE BALP PrivacyDisclosure), NDJSON.",
     }),
+    cursor: z.string().max(200).optional().meta({
+      description:
+        'Where the next page starts: follow the `Link: <...>; rel="next"` header (10,000 events a page).',
+    }),
   })
   .strict();
 

@@ -39,34 +39,52 @@ async function recordExport(
   ]);
 }
 
-/** Every event in chain order, shard by shard, read a page at a time. */
-export async function* chainOrder(audit: AuditStore): AsyncIterable<AuditEvent> {
-  for (let shard = 0; shard < audit.shardCount(); shard++) {
-    for await (const page of audit.readShard(shard)) yield* page;
+/** Every event in chain order, shard by shard, read a page at a time, after `from` if given. */
+export async function* chainOrder(
+  audit: AuditStore,
+  from?: { shard: number; seq: number },
+): AsyncIterable<AuditEvent> {
+  for (let shard = from?.shard ?? 0; shard < audit.shardCount(); shard++) {
+    for await (const page of audit.readShard(shard, shard === from?.shard ? from.seq : 0)) yield* page;
   }
+}
+
+/** Events per export response: large trails come in pages, so memory stays flat. */
+export const EXPORT_PAGE_EVENTS = 10_000;
+
+export interface ExportPosition {
+  shard: number;
+  seq: number;
 }
 
 /**
  * Export the trail as JSON Lines in chain order (`json`), or the disclosures as FHIR R4
- * AuditEvent resources shaped as IHE BALP PrivacyDisclosure (`fhir`). The export is audited
- * first, so it holds the record of its own making.
+ * AuditEvent resources shaped as IHE BALP PrivacyDisclosure (`fhir`), at most
+ * EXPORT_PAGE_EVENTS events a response; `next` says where the following page starts. The
+ * export is audited once, before its first page is read, so it holds the record of its own
+ * making.
  */
 export async function exportEvents(
   deps: AuditDeps,
   caller: Caller,
   format: "json" | "fhir",
-): Promise<string> {
-  await recordExport(deps, caller, { kind: "audit_trail", id: format });
+  from: ExportPosition | undefined,
+  pageEvents = EXPORT_PAGE_EVENTS,
+): Promise<{ text: string; next: ExportPosition | null }> {
+  if (!from) await recordExport(deps, caller, { kind: "audit_trail", id: format });
   const lines: string[] = [];
-  for await (const event of chainOrder(deps.audit)) {
-    if (format === "json") lines.push(JSON.stringify(event));
-    else {
-      const resource = toFhirAuditEvent(event);
-      if (resource) lines.push(JSON.stringify(resource));
-    }
+  let read = 0;
+  for await (const event of chainOrder(deps.audit, from)) {
+    if (read === pageEvents)
+      return { text: joinLines(lines), next: { shard: event.shard, seq: event.seq - 1 } };
+    read += 1;
+    const line = format === "json" ? event : toFhirAuditEvent(event);
+    if (line) lines.push(JSON.stringify(line));
   }
-  return lines.length > 0 ? `${lines.join("\n")}\n` : "";
+  return { text: joinLines(lines), next: null };
 }
+
+const joinLines = (lines: string[]) => (lines.length > 0 ? `${lines.join("\n")}\n` : "");
 
 const DISCLOSURES = new Set(["disclosure", "break_glass_disclosure"]);
 const ACCESSES = new Set([

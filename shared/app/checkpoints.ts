@@ -70,13 +70,8 @@ export async function verifyTrail(deps: CheckpointDeps, since: number | undefine
   if (since !== undefined && checkpoints[0]?.number !== since)
     throw badRequest(`There is no checkpoint ${since}.`);
   const trusted = since !== undefined ? checkpoints[0]?.payload.heads : undefined;
-  const events: AuditEvent[] = [];
-  for await (const event of eventsOf(
-    deps.audit,
-    (shard) => trusted?.find((h) => h.shard === shard)?.seq ?? 0,
-  )) {
-    events.push(event);
-  }
+  // Events stream from the store into the verifier page by page: memory stays flat.
+  const events = eventsOf(deps.audit, (shard) => trusted?.find((h) => h.shard === shard)?.seq ?? 0);
   return verifyAudit({
     events,
     checkpoints: checkpoints.map((c) => c.jws),

@@ -130,19 +130,29 @@ export interface ChainProblem {
 }
 
 /**
- * Check one shard's events, given in the order they were read, from the start of the shard or
- * from a trusted event (the head of a verified checkpoint) onwards. Reports every problem rather
+ * Check one shard's events one at a time, in the order they were read, from the start of the
+ * shard or from a trusted event (the head of a verified checkpoint) onwards. It keeps only
+ * the last link, so a trail of any length is checked in constant memory. Reports every problem rather
  * than stopping at the first, so an auditor sees the extent of any damage.
  */
-export function verifyShard(
-  shard: number,
-  events: readonly AuditEvent[],
-  trusted: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
-): ChainProblem[] {
-  const problems: ChainProblem[] = [];
-  let expectedSeq = trusted.seq + 1;
-  let prevHash = trusted.hash;
-  for (const event of events) {
+export class ShardChecker {
+  private expectedSeq: number;
+  private prevHash: string;
+  /** The highest seq seen (or trusted), so a checkpoint can tell a cut-off end. */
+  lastSeq: number;
+
+  constructor(
+    readonly shard: number,
+    trusted: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+  ) {
+    this.expectedSeq = trusted.seq + 1;
+    this.prevHash = trusted.hash;
+    this.lastSeq = trusted.seq;
+  }
+
+  /** Check the next event read from this shard; problems are appended to `problems`. */
+  check(event: AuditEvent, problems: ChainProblem[]): void {
+    const shard = this.shard;
     if (event.shard !== shard) {
       problems.push({
         shard,
@@ -151,19 +161,19 @@ export function verifyShard(
         detail: `event names shard ${event.shard}`,
       });
     }
-    if (event.seq < expectedSeq) {
+    if (event.seq < this.expectedSeq) {
       problems.push({
         shard,
         seq: event.seq,
-        problem: event.seq === expectedSeq - 1 ? "duplicate_seq" : "out_of_order",
-        detail: `seq ${event.seq} after seq ${expectedSeq - 1}`,
+        problem: event.seq === this.expectedSeq - 1 ? "duplicate_seq" : "out_of_order",
+        detail: `seq ${event.seq} after seq ${this.expectedSeq - 1}`,
       });
-    } else if (event.seq > expectedSeq) {
+    } else if (event.seq > this.expectedSeq) {
       problems.push({
         shard,
-        seq: expectedSeq,
+        seq: this.expectedSeq,
         problem: "gap",
-        detail: `seq ${expectedSeq} to ${event.seq - 1} missing`,
+        detail: `seq ${this.expectedSeq} to ${event.seq - 1} missing`,
       });
     }
     if (hashEvent(event) !== event.hash) {
@@ -174,7 +184,7 @@ export function verifyShard(
         detail: "event content does not match its hash",
       });
     }
-    if (event.prevHash !== prevHash) {
+    if (event.prevHash !== this.prevHash) {
       problems.push({
         shard,
         seq: event.seq,
@@ -182,8 +192,19 @@ export function verifyShard(
         detail: "prevHash does not match the hash of the event before it",
       });
     }
-    expectedSeq = Math.max(expectedSeq, event.seq + 1);
-    prevHash = event.hash;
+    this.expectedSeq = Math.max(this.expectedSeq, event.seq + 1);
+    this.lastSeq = Math.max(this.lastSeq, event.seq);
+    this.prevHash = event.hash;
   }
+}
+
+export function verifyShard(
+  shard: number,
+  events: Iterable<AuditEvent>,
+  trusted: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
+): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  const checker = new ShardChecker(shard, trusted);
+  for (const event of events) checker.check(event, problems);
   return problems;
 }

@@ -3,9 +3,9 @@ import {
   type AuditEvent,
   type ChainProblem,
   GENESIS_HASH,
+  ShardChecker,
   type ShardHead,
   sha256Hex,
-  verifyShard,
 } from "./audit.js";
 import type { CheckpointPayload } from "./checkpoint.js";
 
@@ -16,8 +16,8 @@ import type { CheckpointPayload } from "./checkpoint.js";
  * a forged or re-signed checkpoint, and events cut from the end of a shard are all found.
  */
 export interface VerifyInput {
-  /** Events of each shard in the order read; from seq 1, or after `from`'s head when given. */
-  events: Iterable<AuditEvent>;
+  /** Events of each shard in the order read; from seq 1, or after the trusted head when incremental. */
+  events: Iterable<AuditEvent> | AsyncIterable<AuditEvent>;
   /** Compact JWS checkpoints, oldest first (from the trusted one when `from` is given). */
   checkpoints: readonly string[];
   keys: JSONWebKeySet;
@@ -77,49 +77,73 @@ async function readCheckpoints(
   return payloads;
 }
 
-function checkHead(
-  head: ShardHead,
-  checkpoint: number,
-  byShard: Map<number, Map<number, AuditEvent>>,
-  highest: Map<number, number>,
-  problems: ChainProblem[],
-): void {
-  const before = highest.get(head.shard) ?? 0;
-  if (head.seq < before) {
-    problems.push({
-      shard: head.shard,
-      seq: head.seq,
-      checkpoint,
-      problem: "checkpoint_regressed",
-      detail: "a shard's head went backwards",
-    });
-  }
-  highest.set(head.shard, Math.max(before, head.seq));
-  // An absent event inside the shard is already a gap; one past its end is reported below.
-  const event = byShard.get(head.shard)?.get(head.seq);
-  if (event && event.hash !== head.hash) {
-    problems.push({
-      shard: head.shard,
-      seq: head.seq,
-      checkpoint,
-      problem: "checkpoint_mismatch",
-      detail: "the event differs from the one the checkpoint signed (rewritten history or a fork)",
-    });
-  }
-}
-
-function checkHeads(
-  payloads: readonly (CheckpointPayload | null)[],
-  byShard: Map<number, Map<number, AuditEvent>>,
-  lastSeq: Map<number, number>,
-  problems: ChainProblem[],
-): void {
+/** Every signed head: (shard, seq) → hash, and the highest seq signed per shard. */
+function signedHeads(payloads: readonly (CheckpointPayload | null)[], problems: ChainProblem[]) {
+  // Several checkpoints may sign the same head when a shard was quiet between them.
+  const hashes = new Map<string, { hash: string; checkpoint: number }[]>();
   const highest = new Map<number, number>();
   payloads.forEach((payload, i) => {
-    for (const head of payload?.heads ?? []) checkHead(head, i + 1, byShard, highest, problems);
+    for (const head of payload?.heads ?? []) {
+      const before = highest.get(head.shard) ?? 0;
+      if (head.seq < before) {
+        problems.push({
+          shard: head.shard,
+          seq: head.seq,
+          checkpoint: i + 1,
+          problem: "checkpoint_regressed",
+          detail: "a shard's head went backwards",
+        });
+      }
+      highest.set(head.shard, Math.max(before, head.seq));
+      if (head.seq > 0) {
+        const key = `${head.shard}#${head.seq}`;
+        hashes.set(key, [...(hashes.get(key) ?? []), { hash: head.hash, checkpoint: i + 1 }]);
+      }
+    }
   });
+  return { hashes, highest };
+}
+
+/**
+ * Verify a trail read as a stream: events in shard order as the export and the store give
+ * them. Memory holds one running link per shard and the signed heads, never the events.
+ */
+export async function verifyAudit(input: VerifyInput): Promise<VerifyResult> {
+  const problems: ChainProblem[] = [];
+  const incremental = input.incremental ?? false;
+  const payloads = await readCheckpoints(input.checkpoints, input.keys, incremental, problems);
+  const { hashes, highest } = signedHeads(payloads, problems);
+  const trusted = new Map<number, ShardHead>();
+  if (incremental && payloads[0]) for (const h of payloads[0].heads) trusted.set(h.shard, h);
+
+  const checkers = new Map<number, ShardChecker>();
+  const checker = (shard: number) => {
+    let found = checkers.get(shard);
+    if (!found) {
+      const head = trusted.get(shard);
+      found = new ShardChecker(shard, head ? { seq: head.seq, hash: head.hash } : undefined);
+      checkers.set(shard, found);
+    }
+    return found;
+  };
+  for (let shard = 0; shard < (input.shards ?? 0); shard++) checker(shard);
+  let eventsChecked = 0;
+  for await (const event of input.events) {
+    eventsChecked += 1;
+    checker(event.shard).check(event, problems);
+    for (const signed of hashes.get(`${event.shard}#${event.seq}`) ?? []) {
+      if (signed.hash === event.hash) continue;
+      problems.push({
+        shard: event.shard,
+        seq: event.seq,
+        checkpoint: signed.checkpoint,
+        problem: "checkpoint_mismatch",
+        detail: "the event differs from the one the checkpoint signed (rewritten history or a fork)",
+      });
+    }
+  }
   for (const [shard, seq] of highest) {
-    const last = lastSeq.get(shard) ?? 0;
+    const last = checker(shard).lastSeq;
     if (last < seq) {
       problems.push({
         shard,
@@ -129,39 +153,6 @@ function checkHeads(
       });
     }
   }
-}
-
-export async function verifyAudit(input: VerifyInput): Promise<VerifyResult> {
-  const problems: ChainProblem[] = [];
-  const payloads = await readCheckpoints(input.checkpoints, input.keys, input.incremental ?? false, problems);
-  const trustedHeads = new Map<number, ShardHead>();
-  if (input.incremental && payloads[0]) for (const h of payloads[0].heads) trustedHeads.set(h.shard, h);
-
-  const grouped = new Map<number, AuditEvent[]>();
-  let eventsChecked = 0;
-  for (const event of input.events) {
-    eventsChecked += 1;
-    const list = grouped.get(event.shard);
-    if (list) list.push(event);
-    else grouped.set(event.shard, [event]);
-  }
-  const byShard = new Map<number, Map<number, AuditEvent>>();
-  const lastSeq = new Map<number, number>();
-  const shards = new Set([...grouped.keys(), ...Array.from({ length: input.shards ?? 0 }, (_, i) => i)]);
-  for (const shard of shards) {
-    const events = grouped.get(shard) ?? [];
-    const trusted = trustedHeads.get(shard);
-    problems.push(
-      ...verifyShard(shard, events, trusted ? { seq: trusted.seq, hash: trusted.hash } : undefined),
-    );
-    byShard.set(shard, new Map(events.map((e) => [e.seq, e])));
-    // A loop, not Math.max(...events): a shard can hold more events than a call has arguments.
-    lastSeq.set(
-      shard,
-      events.reduce((max, e) => Math.max(max, e.seq), trusted?.seq ?? 0),
-    );
-  }
-  checkHeads(payloads, byShard, lastSeq, problems);
   return {
     valid: problems.length === 0,
     eventsChecked,

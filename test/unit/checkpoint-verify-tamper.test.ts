@@ -120,6 +120,8 @@ describe("verifyAudit over a two-shard trail with three checkpoints", () => {
     // Assess
     expect(result.valid).toBe(false);
     expect(rows(result.problems)).toEqual([
+      // The forged event is not the one checkpoint 2 signed at seq 3.
+      [1, 3, "checkpoint_mismatch", 2],
       [1, 3, "duplicate_seq", null],
       [1, 3, "prev_hash_mismatch", null],
     ]);
