@@ -1,9 +1,29 @@
 import type { Context } from "aws-lambda";
 import { sweepOverdue } from "../shared/app/timeliness.js";
+import { METRICS } from "../shared/config.js";
 import { jsonLogger } from "../shared/http/log.js";
 import { drainOutbox, timelinessDeps } from "./deliverer.js";
 
 const log = jsonLogger();
+
+/** Overdue notifications marked per run, as a CloudWatch metric (EMF) the stack alarms on. */
+const OVERDUE_METRIC = METRICS.overdue;
+
+export function overdueMetricLine(overdue: number, now: Date): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: now.getTime(),
+      CloudWatchMetrics: [
+        {
+          Namespace: OVERDUE_METRIC.namespace,
+          Dimensions: [[]],
+          Metrics: [{ Name: OVERDUE_METRIC.name, Unit: "Count" }],
+        },
+      ],
+    },
+    [OVERDUE_METRIC.name]: overdue,
+  });
+}
 
 /**
  * Runs every minute (an EventBridge schedule), as the local hub's clockwork does: marks every
@@ -18,4 +38,6 @@ export async function handler(_event: unknown, context: Context): Promise<void> 
   const overdue = await sweepOverdue(deps);
   const attempted = await drainOutbox(deps, () => context.getRemainingTimeInMillis());
   log.info("sweep", { overdue, attempted });
+  // Written as it is: EMF needs the JSON line without the runtime's log prefix.
+  process.stdout.write(`${overdueMetricLine(overdue, new Date())}\n`);
 }

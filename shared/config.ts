@@ -31,6 +31,11 @@ export const ENV = {
   port: "PORT",
 } as const;
 
+/** CloudWatch metrics the functions emit (EMF) and the stack alarms on. */
+export const METRICS = {
+  overdue: { namespace: "Lantern/Timeliness", name: "NotificationsOverdue" },
+} as const;
+
 export const DEFAULTS = {
   tablePrefix: "lantern",
   audience: "lantern",

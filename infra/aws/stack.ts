@@ -226,7 +226,7 @@ export class LanternStack extends Stack {
       key,
       api: this.api.api,
       functions: this.functions,
-      alarms: [mutationAlarm, ...archiveAlarms],
+      alarms: [mutationAlarm, ...archiveAlarms, timeliness.overdueAlarm],
       removalPolicy,
     });
     timeliness.streamOutbox(this.tables.data, operations.deliveryDlq, key);

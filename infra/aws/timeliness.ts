@@ -1,4 +1,5 @@
 import { Aws, Duration, Validations } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
@@ -9,6 +10,7 @@ import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { itemKeys } from "../../shared/adapters/dynamodb/items.js";
+import { METRICS } from "../../shared/config.js";
 import type { LanternFunction } from "./lantern-function.js";
 
 /** How often the sweeper marks overdue notifications and sends due retries (the contract's default). */
@@ -72,9 +74,26 @@ export class Timeliness extends Construct {
   readonly schedule: events.Rule;
   private readonly deliverer: LanternFunction;
 
+  /** Notifications not acknowledged by their due time: a partner is not responding. */
+  readonly overdueAlarm: cloudwatch.Alarm;
+
   constructor(scope: Construct, id: string, props: TimelinessProps) {
     super(scope, id);
     this.deliverer = props.deliverer;
+    this.overdueAlarm = new cloudwatch.Alarm(this, "OverdueNotifications", {
+      alarmDescription:
+        "Notifications passed their due time unacknowledged: see GET /v1/escalations and chase the partner.",
+      metric: new cloudwatch.Metric({
+        namespace: METRICS.overdue.namespace,
+        metricName: METRICS.overdue.name,
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.schedule = new events.Rule(this, "SweepSchedule", {
       description: "Lantern: mark overdue notifications and send push messages that are due",
       schedule: events.Schedule.rate(SWEEP_RATE),

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_MUTATIONS } from "../../infra/aws/access.js";
 import type { LanternFunction } from "../../infra/aws/lantern-function.js";
 import type { LanternStack } from "../../infra/aws/stack.js";
+import { METRICS } from "../../shared/config.js";
 import {
   actionsOf,
   type Resource,
@@ -192,5 +193,17 @@ describe("timeliness: the overdue sweep and push delivery", () => {
     for (const alarm of [...errors, ...depth]) {
       expect(alarm).toMatchObject({ Threshold: 1, AlarmActions: [{ Ref: expect.any(String) }] });
     }
+  });
+
+  it("alarms when notifications go overdue, on the metric the sweeper emits", () => {
+    const alarms = ofType("AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+    const overdue = alarms.filter((a) => a.MetricName === METRICS.overdue.name);
+    expect(overdue).toHaveLength(1);
+    expect(overdue[0]).toMatchObject({
+      Namespace: METRICS.overdue.namespace,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      AlarmActions: [{ Ref: expect.any(String) }],
+    });
   });
 });
