@@ -185,9 +185,14 @@ export async function submitConcern(
         };
   const reviews = breakGlassReviews(record, notifications, events);
   // Push messages go into the outbox in the same transaction: none is lost, none is early.
-  const pushes = (
-    await Promise.all(notifications.map((n) => pushesFor(deps.registry, "notification.created", n, now)))
-  ).flat();
+  const pushes = notifications.flatMap((n) =>
+    pushesFor(
+      partners.find((p) => p.id === n.recipientId),
+      "notification.created",
+      n,
+      now,
+    ),
+  );
   const outcome = await deps.concerns.recordConcern(
     record,
     notifications,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Partner } from "../domain/registry.js";
 import { nextAttemptAt, signatureHeader, webhookBody } from "../domain/webhook.js";
 import type {
   Clock,
@@ -40,13 +41,12 @@ const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
  * notification also to its escalation contact's webhook (a duty manager's system, say).
  * Both are signed with the partner's secret. None for a partner without webhooks.
  */
-export async function pushesFor(
-  registry: RegistryStore,
+export function pushesFor(
+  partner: Partner | undefined,
   type: Delivery["type"],
   n: Pick<NotificationRecord, "id" | "recipientId" | "dueBy">,
   at: Date,
-): Promise<Delivery[]> {
-  const partner = (await registry.getPartner(n.recipientId))?.value;
+): Delivery[] {
   const urls = [partner?.webhook?.url];
   if (type === "notification.overdue") urls.push(partner?.escalationContact?.webhook?.url);
   return [...new Set(urls.filter((u): u is string => typeof u === "string"))].map((url) => ({
@@ -69,43 +69,66 @@ export async function pushesFor(
 export async function sweepOverdue(deps: TimelinessDeps): Promise<number> {
   const now = deps.clock.now();
   let marked = 0;
+  // One read per recipient per sweep, however many of its notifications are overdue.
+  const partners = new Map<string, Promise<Partner | undefined>>();
+  const recipient = (id: string) => {
+    if (!partners.has(id))
+      partners.set(
+        id,
+        deps.registry.getPartner(id).then((p) => p?.value),
+      );
+    return partners.get(id) as Promise<Partner | undefined>;
+  };
   for (;;) {
     const due = await deps.timeliness.overdueCandidates(now.toISOString(), 50);
-    if (due.length === 0) return marked;
+    let markedNow = 0;
     for (const n of due) {
-      const at = now.toISOString();
-      const event = auditDraft({
-        id: deps.ids.next("evt"),
-        at,
-        action: "deadline_missed",
-        actor: SWEEPER,
-        subjectId: n.subjectId,
-        concernId: n.concernId,
-        notificationId: n.id,
-        recipientId: n.recipientId,
-        agreement: n.agreement,
-        purpose: n.purpose,
-        reason: "not_acknowledged_by_due_time",
-        target: { kind: "notification", id: n.id },
-      });
-      const escalation: Escalation = {
-        id: `esc_due_${n.id}`,
-        kind: "deadline_missed",
-        discloserId: n.discloserId,
-        notificationId: n.id,
-        concernId: n.concernId,
-        recipientId: n.recipientId,
-        dueBy: n.dueBy,
-        at,
-      };
-      const pushes = await pushesFor(deps.registry, "notification.overdue", n, now);
-      // A conflict means it was acknowledged meanwhile: then it is not overdue.
-      if (
-        (await deps.timeliness.markOverdue({ ...n, status: "overdue" }, [event], escalation, pushes)) === "ok"
-      )
-        marked++;
+      if (await markOverdue(deps, n, await recipient(n.recipientId), now)) markedNow++;
     }
+    marked += markedNow;
+    // The due index is eventually consistent: a page of nothing but conflicts (items already
+    // moved on) ends this run rather than spin on it; the next sweep sees the index settled.
+    if (markedNow === 0) return marked;
   }
+}
+
+/** delivered → overdue, with one deadline_missed event, an escalation and the pushes; false on a conflict. */
+async function markOverdue(
+  deps: TimelinessDeps,
+  n: NotificationRecord,
+  partner: Partner | undefined,
+  now: Date,
+) {
+  const at = now.toISOString();
+  const event = auditDraft({
+    id: deps.ids.next("evt"),
+    at,
+    action: "deadline_missed",
+    actor: SWEEPER,
+    subjectId: n.subjectId,
+    concernId: n.concernId,
+    notificationId: n.id,
+    recipientId: n.recipientId,
+    agreement: n.agreement,
+    purpose: n.purpose,
+    reason: "not_acknowledged_by_due_time",
+    target: { kind: "notification", id: n.id },
+  });
+  const escalation: Escalation = {
+    id: `esc_due_${n.id}`,
+    kind: "deadline_missed",
+    discloserId: n.discloserId,
+    notificationId: n.id,
+    concernId: n.concernId,
+    recipientId: n.recipientId,
+    dueBy: n.dueBy,
+    at,
+  };
+  const pushes = pushesFor(partner, "notification.overdue", n, now);
+  // A conflict means it was acknowledged meanwhile: then it is not overdue.
+  return (
+    (await deps.timeliness.markOverdue({ ...n, status: "overdue" }, [event], escalation, pushes)) === "ok"
+  );
 }
 
 async function attempt(deps: TimelinessDeps, claimed: Delivery, now: Date): Promise<Delivery> {

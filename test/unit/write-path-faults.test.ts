@@ -62,15 +62,8 @@ type Site =
   | "partner"
   | "head"
   | "transact";
-const READ_SITES: Site[] = [
-  "idempotency",
-  "routing",
-  "partners",
-  "agreements",
-  "calendar",
-  "partner",
-  "head",
-];
+/** Every read a submission makes; push messages reuse the partners list, so no per-recipient read. */
+const READ_SITES: Site[] = ["idempotency", "routing", "partners", "agreements", "calendar", "head"];
 
 type Items = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 type Fault = (items: Items) => Error;
