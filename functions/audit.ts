@@ -15,15 +15,6 @@ import { wired } from "./wiring.js";
 
 /** Lambda entry point for information governance: query, export and verify the audit trail. */
 const w = wired();
-const deps = {
-  clock: w.clock,
-  ids: w.ids,
-  audit: w.audit,
-  notifications: w.concerns,
-  reviews: w.concerns,
-  checkpoints: w.checkpoints,
-  signer: w.signer,
-};
 const isExportPosition = (v: unknown): v is ExportPosition =>
   Number.isInteger((v as ExportPosition | null)?.shard) &&
   Number.isInteger((v as ExportPosition | null)?.seq);
@@ -47,14 +38,14 @@ export const handler = createHttpHandler<
       const { cursor, limit, from, to, ...filter } = query;
       return {
         status: 200,
-        body: await queryEvents(deps, { ...filter, from: utc(from), to: utc(to) }, cursor, limit ?? 50),
+        body: await queryEvents(w, { ...filter, from: utc(from), to: utc(to) }, cursor, limit ?? 50),
       };
     },
     async exportAudit({ caller, query }) {
       const format = query.format ?? "json";
       const contentType = format === "fhir" ? "application/fhir+ndjson" : "application/x-ndjson";
       const from = decodeCursor(query.cursor, isExportPosition);
-      const page = await exportEvents(deps, caller, format, from);
+      const page = await exportEvents(w, caller, format, from);
       const headers: Record<string, string> = {};
       if (page.next) {
         const cursor = encodeCursor(page.next);
@@ -64,13 +55,13 @@ export const handler = createHttpHandler<
       return { status: 200, text: { contentType, body: page.text }, headers };
     },
     async verifyAudit({ query }) {
-      return { status: 200, body: await verifyTrail(deps, query.since) };
+      return { status: 200, body: await verifyTrail(w, query.since) };
     },
     async listCheckpoints({ query }) {
-      return { status: 200, body: await listCheckpoints(deps, query.cursor, query.limit ?? 100) };
+      return { status: 200, body: await listCheckpoints(w, query.cursor, query.limit ?? 100) };
     },
     async createCheckpoint() {
-      const checkpoint = await writeCheckpoint(deps, true);
+      const checkpoint = await writeCheckpoint(w, true);
       if (!checkpoint) throw serviceUnavailable("No checkpoint could be written; try again.");
       return {
         status: 201,
@@ -85,7 +76,7 @@ export const handler = createHttpHandler<
       };
     },
     async subjectReport({ caller, params, headers }) {
-      const report = await subjectReport(deps, caller, params.subjectId);
+      const report = await subjectReport(w, caller, params.subjectId);
       if ((headers.accept ?? "").toLowerCase().includes("text/csv")) {
         return {
           status: 200,
@@ -95,21 +86,17 @@ export const handler = createHttpHandler<
       return { status: 200, body: report };
     },
     async timelinessFigures({ query }) {
-      const figures = await timelinessFigures(
-        { ...w, notifications: w.concerns },
-        utc(query.from) as string,
-        utc(query.to) as string,
-      );
+      const figures = await timelinessFigures(w, utc(query.from) as string, utc(query.to) as string);
       return { status: 200, body: figures };
     },
     async listReviews({ query }) {
-      return { status: 200, body: await listReviews(deps, query.status, query.cursor, query.limit ?? 25) };
+      return { status: 200, body: await listReviews(w, query.status, query.cursor, query.limit ?? 25) };
     },
     async readReview({ params }) {
-      return { status: 200, body: await readReview(deps, params.id) };
+      return { status: 200, body: await readReview(w, params.id) };
     },
     async recordReviewFinding({ caller, params, body }) {
-      return { status: 200, body: await recordFinding(deps, caller, params.id, body.finding, body.note) };
+      return { status: 200, body: await recordFinding(w, caller, params.id, body.finding, body.note) };
     },
   },
   w.http,

@@ -13,9 +13,6 @@ const log = jsonLogger();
  */
 export async function handler(): Promise<void> {
   const w = wired();
-  const checkpoint = await writeCheckpoint(
-    { clock: w.clock, audit: w.audit, checkpoints: w.checkpoints, signer: w.signer },
-    false,
-  );
+  const checkpoint = await writeCheckpoint(w, false);
   log.info("checkpoint", { checkpoint: checkpoint ? checkpoint.number : "unchanged" });
 }

@@ -10,8 +10,6 @@ const w = wired();
 const subjectKey = await w.subjectKey();
 const deps = { ...w, subjectKey };
 
-const timeliness = { ...w, notifications: w.concerns };
-
 export const handler = createHttpHandler<"submitConcern" | "readConcern" | "listEscalations">(
   {
     async submitConcern({ caller, body, headers }) {
@@ -28,7 +26,7 @@ export const handler = createHttpHandler<"submitConcern" | "readConcern" | "list
     async listEscalations({ caller, query }) {
       return {
         status: 200,
-        body: await listEscalations(timeliness, caller, query.cursor, query.limit ?? 25),
+        body: await listEscalations(w, caller, query.cursor, query.limit ?? 25),
       };
     },
     async readConcern({ caller, params }) {

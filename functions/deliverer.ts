@@ -12,8 +12,7 @@ const ROUND_HEADROOM_MS = RECEIVER_TIMEOUT_MS + 10_000;
 
 /** The wiring as the timeliness use cases want it (as the local hub's clockwork builds it). */
 export function timelinessDeps(): TimelinessDeps {
-  const w = wired();
-  return { ...w, notifications: w.concerns };
+  return wired();
 }
 
 /**

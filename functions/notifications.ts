@@ -5,8 +5,6 @@ import { wired } from "./wiring.js";
 
 /** Lambda entry point for the partners' inbox. */
 const w = wired();
-const deps = { clock: w.clock, ids: w.ids, notifications: w.concerns };
-const timeliness = { ...w, notifications: w.concerns };
 
 export const handler = createHttpHandler<
   | "listNotifications"
@@ -20,23 +18,23 @@ export const handler = createHttpHandler<
     async listNotifications({ caller, query }) {
       return {
         status: 200,
-        body: await listInbox(deps, caller, query.status, query.cursor, query.limit ?? 25),
+        body: await listInbox(w, caller, query.status, query.cursor, query.limit ?? 25),
       };
     },
     async listDeliveries({ caller, params }) {
-      return { status: 200, body: await listDeliveries(timeliness, caller, params.id) };
+      return { status: 200, body: await listDeliveries(w, caller, params.id) };
     },
     async redeliver({ caller, params }) {
-      return { status: 202, body: await redeliver(timeliness, caller, params.id) };
+      return { status: 202, body: await redeliver(w, caller, params.id) };
     },
     async openNotification({ caller, params }) {
-      return { status: 200, body: await openNotification(deps, caller, params.id) };
+      return { status: 200, body: await openNotification(w, caller, params.id) };
     },
     async acknowledgeNotification({ caller, params }) {
-      return { status: 200, body: await acknowledge(deps, caller, params.id) };
+      return { status: 200, body: await acknowledge(w, caller, params.id) };
     },
     async recordOutcome({ caller, params, body }) {
-      return { status: 200, body: await recordOutcome(deps, caller, params.id, body.outcome, body.note) };
+      return { status: 200, body: await recordOutcome(w, caller, params.id, body.outcome, body.note) };
     },
   },
   w.http,

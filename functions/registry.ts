@@ -21,7 +21,6 @@ import { wired } from "./wiring.js";
 
 /** Lambda entry point for information governance's policy: partners, agreements, routing rules. */
 const w = wired();
-const deps = { clock: w.clock, ids: w.ids, registry: w.registry, webhookHttpsOnly: w.webhookHttpsOnly };
 
 export const handler = createHttpHandler<
   | "registerPartner"
@@ -45,58 +44,58 @@ export const handler = createHttpHandler<
 >(
   {
     registerPartner: async ({ caller, body }) => {
-      const partner = await registerPartner(deps, caller, body);
+      const partner = await registerPartner(w, caller, body);
       return { status: 201, body: partner, headers: { Location: `/v1/partners/${partner.id}` } };
     },
-    listPartners: async () => ({ status: 200, body: await listPartners(deps) }),
-    readPartner: async ({ params }) => ({ status: 200, body: await readPartner(deps, params.id) }),
+    listPartners: async () => ({ status: 200, body: await listPartners(w) }),
+    readPartner: async ({ params }) => ({ status: 200, body: await readPartner(w, params.id) }),
     updatePartner: async ({ caller, params, body }) => ({
       status: 200,
-      body: await updatePartner(deps, caller, params.id, body),
+      body: await updatePartner(w, caller, params.id, body),
     }),
     rotateWebhookSecret: async ({ caller, params }) => ({
       status: 200,
-      body: await rotateWebhookSecret(deps, caller, params.id),
+      body: await rotateWebhookSecret(w, caller, params.id),
     }),
     createAgreement: async ({ caller, body }) => {
-      const agreement = await createNewAgreement(deps, caller, body);
+      const agreement = await createNewAgreement(w, caller, body);
       return { status: 201, body: agreement, headers: { Location: `/v1/agreements/${agreement.id}` } };
     },
-    listAgreements: async () => ({ status: 200, body: await listAgreements(deps) }),
+    listAgreements: async () => ({ status: 200, body: await listAgreements(w) }),
     agreementCoverage: async ({ query }) => ({
       status: 200,
-      body: await agreementCoverage(deps, query.within),
+      body: await agreementCoverage(w, query.within),
     }),
-    readAgreement: async ({ params }) => ({ status: 200, body: await readAgreement(deps, params.id) }),
+    readAgreement: async ({ params }) => ({ status: 200, body: await readAgreement(w, params.id) }),
     addAgreementVersion: async ({ caller, params, body }) => ({
       status: 201,
-      body: await addAgreementVersion(deps, caller, params.id, body),
+      body: await addAgreementVersion(w, caller, params.id, body),
     }),
     amendAgreementDraft: async ({ caller, params, body }) => ({
       status: 200,
-      body: await amendDraft(deps, caller, params.id, params.version, body),
+      body: await amendDraft(w, caller, params.id, params.version, body),
     }),
     activateAgreementVersion: async ({ caller, params }) => ({
       status: 200,
-      body: await changeAgreementStatus(deps, caller, params.id, params.version, "activate"),
+      body: await changeAgreementStatus(w, caller, params.id, params.version, "activate"),
     }),
     suspendAgreementVersion: async ({ caller, params }) => ({
       status: 200,
-      body: await changeAgreementStatus(deps, caller, params.id, params.version, "suspend"),
+      body: await changeAgreementStatus(w, caller, params.id, params.version, "suspend"),
     }),
     revokeAgreementVersion: async ({ caller, params }) => ({
       status: 200,
-      body: await changeAgreementStatus(deps, caller, params.id, params.version, "revoke"),
+      body: await changeAgreementStatus(w, caller, params.id, params.version, "revoke"),
     }),
-    readRoutingRules: async () => ({ status: 200, body: await readRoutingRules(deps) }),
-    readCalendar: async ({ params }) => ({ status: 200, body: await readCalendar(deps, params.area) }),
+    readRoutingRules: async () => ({ status: 200, body: await readRoutingRules(w) }),
+    readCalendar: async ({ params }) => ({ status: 200, body: await readCalendar(w, params.area) }),
     replaceCalendar: async ({ caller, params, body }) => ({
       status: 200,
-      body: await replaceCalendar(deps, caller, params.area, body),
+      body: await replaceCalendar(w, caller, params.area, body),
     }),
     replaceRoutingRules: async ({ caller, body }) => ({
       status: 200,
-      body: await replaceRoutingRules(deps, caller, body.rules),
+      body: await replaceRoutingRules(w, caller, body.rules),
     }),
   },
   w.http,

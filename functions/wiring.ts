@@ -124,6 +124,9 @@ function build(env: NodeJS.ProcessEnv) {
     ids,
     registry,
     concerns,
+    // One store serves the concern, notification and review ports: named for each use.
+    notifications: concerns,
+    reviews: concerns,
     audit,
     subjectKey: () => readSubjectKey(env),
     http,

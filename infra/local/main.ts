@@ -151,16 +151,10 @@ function every(seconds: number, name: string, work: () => Promise<unknown>): Nod
 /** The hub's clockwork: checkpoints, the overdue sweep and the push outbox. */
 function startClockwork(wiring: typeof import("../../functions/wiring.js")): NodeJS.Timeout[] {
   const w = wiring.wired();
-  const timeliness = { ...w, notifications: w.concerns };
   return [
-    every(Number(env[ENV.checkpointSeconds] || 60), "checkpoint", () =>
-      writeCheckpoint(
-        { clock: w.clock, audit: w.audit, checkpoints: w.checkpoints, signer: w.signer },
-        false,
-      ),
-    ),
-    every(Number(env[ENV.sweepSeconds] || 60), "overdue sweep", () => sweepOverdue(timeliness)),
-    every(1, "push delivery", () => deliverDue(timeliness)),
+    every(Number(env[ENV.checkpointSeconds] || 60), "checkpoint", () => writeCheckpoint(w, false)),
+    every(Number(env[ENV.sweepSeconds] || 60), "overdue sweep", () => sweepOverdue(w)),
+    every(1, "push delivery", () => deliverDue(w)),
   ];
 }
 

@@ -39,13 +39,18 @@ async function recordExport(
   ]);
 }
 
-/** Every event in chain order, shard by shard, read a page at a time, after `from` if given. */
+/**
+ * Every event in chain order, shard by shard, read a page at a time. `after(shard)` says
+ * where each shard starts (the seq before the first wanted), or null to skip the shard.
+ */
 export async function* chainOrder(
   audit: AuditStore,
-  from?: { shard: number; seq: number },
+  after: (shard: number) => number | null = () => 0,
 ): AsyncIterable<AuditEvent> {
-  for (let shard = from?.shard ?? 0; shard < audit.shardCount(); shard++) {
-    for await (const page of audit.readShard(shard, shard === from?.shard ? from.seq : 0)) yield* page;
+  for (let shard = 0; shard < audit.shardCount(); shard++) {
+    const start = after(shard);
+    if (start === null) continue;
+    for await (const page of audit.readShard(shard, start)) yield* page;
   }
 }
 
@@ -74,7 +79,8 @@ export async function exportEvents(
   if (!from) await recordExport(deps, caller, { kind: "audit_trail", id: format });
   const lines: string[] = [];
   let read = 0;
-  for await (const event of chainOrder(deps.audit, from)) {
+  const after = (shard: number) => (!from || shard > from.shard ? 0 : shard === from.shard ? from.seq : null);
+  for await (const event of chainOrder(deps.audit, after)) {
     if (read === pageEvents)
       return { text: joinLines(lines), next: { shard: event.shard, seq: event.seq - 1 } };
     read += 1;

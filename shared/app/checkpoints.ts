@@ -1,4 +1,3 @@
-import type { AuditEvent } from "../domain/audit.js";
 import { checkpointPayload, headsChanged } from "../domain/checkpoint.js";
 import { verifyAudit } from "../domain/verify.js";
 import { badRequest, serviceUnavailable } from "../errors.js";
@@ -10,6 +9,7 @@ import type {
   StoredCheckpoint,
   Verification,
 } from "../ports.js";
+import { chainOrder } from "./audit.js";
 
 export interface CheckpointDeps {
   clock: Clock;
@@ -54,12 +54,6 @@ export async function listCheckpoints(deps: CheckpointDeps, cursor: string | und
   };
 }
 
-async function* eventsOf(audit: AuditStore, afterSeq: (shard: number) => number): AsyncIterable<AuditEvent> {
-  for (let shard = 0; shard < audit.shardCount(); shard++) {
-    for await (const page of audit.readShard(shard, afterSeq(shard))) yield* page;
-  }
-}
-
 /**
  * Verify the whole trail, or incrementally from checkpoint `since` (trusted once its
  * signature verifies), so a daily check reads only what arrived since the last one.
@@ -71,7 +65,7 @@ export async function verifyTrail(deps: CheckpointDeps, since: number | undefine
     throw badRequest(`There is no checkpoint ${since}.`);
   const trusted = since !== undefined ? checkpoints[0]?.payload.heads : undefined;
   // Events stream from the store into the verifier page by page: memory stays flat.
-  const events = eventsOf(deps.audit, (shard) => trusted?.find((h) => h.shard === shard)?.seq ?? 0);
+  const events = chainOrder(deps.audit, (shard) => trusted?.find((h) => h.shard === shard)?.seq ?? 0);
   return verifyAudit({
     events,
     checkpoints: checkpoints.map((c) => c.jws),
