@@ -5,6 +5,7 @@ import {
   AgreementTermsSchema,
   PartnerSchema,
 } from "../domain/registry.js";
+import { AUTH_ERRORS } from "./common.js";
 import type { RouteSpec } from "./routes.js";
 import {
   CoverageQuerySchema,
@@ -19,8 +20,6 @@ import {
 } from "./schemas.js";
 
 /** Information governance's routes: partners, agreements and routing rules (one Lambda: "registry"). */
-
-const AUTH_ERRORS = [401, 403];
 
 export const registryRoutes = [
   {

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ConcernSubmissionSchema } from "../domain/concern.js";
+import { AUTH_ERRORS } from "./common.js";
 import { registryRoutes } from "./registry-routes.js";
 import {
   AuditEventSchema,
@@ -80,8 +81,6 @@ export interface RouteSpec {
   /** Error statuses this route can answer, each as problem+json. */
   errors: number[];
 }
-
-const AUTH_ERRORS = [401, 403];
 
 export const routes = [
   {

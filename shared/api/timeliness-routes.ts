@@ -1,4 +1,5 @@
 import { CalendarSchema } from "../domain/registry.js";
+import { AUTH_ERRORS } from "./common.js";
 import type { RouteSpec } from "./routes.js";
 import {
   AreaParamsSchema,
@@ -13,8 +14,6 @@ import {
 } from "./schemas.js";
 
 /** Timeliness: calendars, escalations, push deliveries and the figures that show who was late. */
-
-const AUTH_ERRORS = [401, 403];
 
 export const timelinessRoutes = [
   {

@@ -2,7 +2,7 @@ import type { AuditDraft } from "../domain/audit.js";
 import type { NotificationStatus, Outcome } from "../domain/vocabulary.js";
 import { conflict, notFound } from "../errors.js";
 import type { Clock, Ids, NotificationRecord, NotificationStore, Page } from "../ports.js";
-import { actorOf, type Caller } from "./context.js";
+import { actorOf, auditDraft, type Caller } from "./context.js";
 
 export interface NotificationDeps {
   clock: Clock;
@@ -46,8 +46,15 @@ export async function ownNotification(
   return n;
 }
 
-function eventFor(deps: NotificationDeps, caller: Caller, n: NotificationRecord, at: string) {
-  return {
+/** An event about one notification, by its recipient: the members it always carries. */
+function eventFor(
+  deps: NotificationDeps,
+  caller: Caller,
+  n: NotificationRecord,
+  at: string,
+  fields: Pick<AuditDraft, "action"> & Partial<AuditDraft>,
+): AuditDraft {
+  return auditDraft({
     id: deps.ids.next("evt"),
     at,
     actor: actorOf(caller),
@@ -58,10 +65,17 @@ function eventFor(deps: NotificationDeps, caller: Caller, n: NotificationRecord,
     agreement: n.agreement,
     purpose: n.purpose,
     lawfulBasis: n.lawfulBasis,
-    target: null,
     requestId: caller.requestId,
-  } satisfies Partial<AuditDraft>;
+    ...fields,
+  });
 }
+
+/** Acknowledged, and whether it was late: the same event from acknowledge or an outcome. */
+const acknowledgedEvent = (deps: NotificationDeps, caller: Caller, n: NotificationRecord, at: string) =>
+  eventFor(deps, caller, n, at, {
+    action: "notification_acknowledged",
+    reason: n.status === "overdue" ? "acknowledged_after_due" : null,
+  });
 
 export async function listInbox(
   deps: NotificationDeps,
@@ -79,18 +93,14 @@ export async function openNotification(deps: NotificationDeps, caller: Caller, i
   const n = await ownNotification(deps, caller, id);
   const at = deps.clock.now().toISOString();
   await deps.notifications.audit([
-    {
-      ...eventFor(deps, caller, n, at),
+    eventFor(deps, caller, n, at, {
       action: "notification_opened",
       dataCategories: n.dataCategories,
       payloadSha256: n.payloadSha256,
-      reason: null,
-    },
+    }),
   ]);
   return present(n, true);
 }
-
-const ACKNOWLEDGEABLE: readonly NotificationStatus[] = ["delivered", "overdue"];
 
 export async function acknowledge(deps: NotificationDeps, caller: Caller, id: string) {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -104,14 +114,8 @@ export async function acknowledge(deps: NotificationDeps, caller: Caller, id: st
       acknowledgedAt: at,
       acknowledgedBy: actorOf(caller),
     };
-    const event = {
-      ...eventFor(deps, caller, n, at),
-      action: "notification_acknowledged" as const,
-      dataCategories: null,
-      payloadSha256: null,
-      reason: n.status === "overdue" ? "acknowledged_after_due" : null,
-    };
-    if ((await deps.notifications.transition(next, n.status, [event])) === "ok") return present(next, false);
+    const events = [acknowledgedEvent(deps, caller, n, at)];
+    if ((await deps.notifications.transition(next, n.status, events)) === "ok") return present(next, false);
   }
   throw conflict("The notification changed while it was being acknowledged; try again.");
 }
@@ -131,28 +135,11 @@ export async function recordOutcome(
   for (let attempt = 0; attempt < 3; attempt++) {
     const n = await ownNotification(deps, caller, id);
     if (n.status === "closed") throw conflict("An outcome has already been recorded for this notification.");
-    if (!ACKNOWLEDGEABLE.includes(n.status) && n.status !== "acknowledged") {
-      throw conflict(`A notification in status ${n.status} cannot take an outcome.`);
-    }
     const at = deps.clock.now().toISOString();
     const actor = actorOf(caller);
     const events: AuditDraft[] = [];
-    if (n.status !== "acknowledged") {
-      events.push({
-        ...eventFor(deps, caller, n, at),
-        action: "notification_acknowledged",
-        dataCategories: null,
-        payloadSha256: null,
-        reason: n.status === "overdue" ? "acknowledged_after_due" : null,
-      });
-    }
-    events.push({
-      ...eventFor(deps, caller, n, at),
-      action: "outcome_recorded",
-      dataCategories: null,
-      payloadSha256: null,
-      reason: outcome,
-    });
+    if (n.status !== "acknowledged") events.push(acknowledgedEvent(deps, caller, n, at));
+    events.push(eventFor(deps, caller, n, at, { action: "outcome_recorded", reason: outcome }));
     const next: NotificationRecord = {
       ...n,
       status: "closed",

@@ -18,7 +18,7 @@ import type {
   RegistryStore,
   StoredResponse,
 } from "../ports.js";
-import { actorOf, type Caller } from "./context.js";
+import { actorOf, auditDraft, type Caller } from "./context.js";
 import { pushesFor } from "./timeliness.js";
 
 export interface SubmitDeps {
@@ -262,19 +262,14 @@ function disclose(
   if (!evaluation.granted && !concern.breakGlass) {
     return {
       notification: null,
-      event: {
+      event: auditDraft({
         ...baseEvent,
         id: deps.ids.next("evt"),
         action: "disclosure_refused",
-        notificationId: null,
         recipientId: r.recipientId,
-        agreement: null,
         purpose: r.purpose,
-        lawfulBasis: null,
-        dataCategories: null,
-        payloadSha256: null,
         reason: evaluation.reason,
-      },
+      }),
     };
   }
   const notification = makeNotification(deps, concern, r, {
