@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { ConcernSubmissionSchema } from "../domain/concern.js";
 import { AUTH_ERRORS } from "./common.js";
+import { lifecycleRoutes } from "./lifecycle-routes.js";
 import { registryRoutes } from "./registry-routes.js";
 import {
   AuditEventSchema,
@@ -47,7 +48,8 @@ export const SCOPES = {
   "routing:read": "Read the routing rules",
   "routing:manage": "Replace the routing rules (implies routing:read)",
   "audit:read": "Read, export and verify the audit trail; read the break-glass review queue",
-  "audit:review": "Mark a break-glass disclosure reviewed, with a finding",
+  "audit:review":
+    "Mark a break-glass disclosure reviewed, with a finding; recall a disclosure; decide a breach",
   "audit:checkpoint": "Ask for a checkpoint now",
 } as const;
 export type Scope = keyof typeof SCOPES;
@@ -140,8 +142,12 @@ export const routes = [
     summary: "Open a notification with its minimised payload (audited as notification_opened)",
     tags: ["Notifications"],
     params: IdParamsSchema,
+    description:
+      "The agreement the notification cites is checked again at every opening: the payload shows only the categories its " +
+      "active version grants now. 403 `disclosure_withdrawn` (audited as disclosure_refused) while it does not; 410 " +
+      "`disclosure_recalled` once recalled. A break-glass notification opens until recalled or erased.",
     responses: { 200: { description: "The notification with its payload.", schema: NotificationSchema } },
-    errors: [...AUTH_ERRORS, 404],
+    errors: [...AUTH_ERRORS, 404, 410],
   },
   {
     operationId: "acknowledgeNotification",
@@ -174,6 +180,7 @@ export const routes = [
   },
   ...registryRoutes,
   ...timelinessRoutes,
+  ...lifecycleRoutes,
   {
     operationId: "queryAuditEvents",
     method: "GET",

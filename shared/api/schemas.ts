@@ -69,10 +69,19 @@ export const NotificationSchema = z
     createdAt: z.string(),
     acknowledgedAt: z.string().nullable(),
     outcome: OutcomeView.nullable(),
-    payload: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .meta({ description: "The minimised concern: only the members the granted categories cover." }),
+    retainUntil: z.string().nullable().meta({
+      description:
+        "createdAt plus the agreement version's retentionDays (break glass: LANTERN_BREAK_GLASS_RETENTION_DAYS); within one sweep after it, payload and note are erased.",
+    }),
+    erasedAt: z
+      .string()
+      .nullable()
+      .meta({ description: "When the payload and note were erased (retention or recall)." }),
+    recalledAt: z.string().nullable(),
+    payload: z.record(z.string(), z.unknown()).nullable().optional().meta({
+      description:
+        "The minimised concern: only the members the categories the agreement grants now cover (of those it was made with); null once erased.",
+    }),
   })
   .meta({ id: "Notification" });
 
@@ -86,8 +95,12 @@ export const ConcernViewSchema = z
     riskRating: z.enum(RISK_RATINGS),
     area: z.string(),
     occurredAt: z.string(),
-    concern: z.record(z.string(), z.unknown()),
+    concern: z.record(z.string(), z.unknown()).nullable().meta({
+      description: "The concern as submitted; null once erased after LANTERN_CONCERN_RETENTION_DAYS.",
+    }),
     breakGlass: z.object({ justification: z.string() }).nullable(),
+    eraseAfter: z.string().nullable(),
+    erasedAt: z.string().nullable(),
     notifications: z.array(
       z.object({
         id: z.string(),
@@ -181,6 +194,8 @@ const limit = z.coerce
   .optional()
   .meta({ description: "Page size, 1-100 (default 25)." });
 const cursor = z.string().max(2048).optional();
+/** The paging members every list query takes, for route files of their own. */
+export const PAGE_QUERY = { cursor, limit };
 
 export const InboxQuerySchema = z
   .object({ status: z.enum(NOTIFICATION_STATUSES).optional(), cursor, limit })
@@ -388,6 +403,10 @@ export const SubjectReportSchema = z
     refusals: z.array(ReportEntry),
     accesses: z.array(ReportEntry),
     reviews: z.array(ReportEntry),
+    recalls: z.array(ReportEntry).meta({ description: "Disclosures IG withdrew (disclosure_recalled)." }),
+    erasures: z
+      .array(ReportEntry)
+      .meta({ description: "Content erased at the end of its retention (content_erased)." }),
   })
   .meta({ id: "SubjectAccessReport" });
 
@@ -424,7 +443,7 @@ export const DeliverySchema = z
     id: z.string().meta({ description: "The webhook-id: the same on every attempt." }),
     partnerId: z.string(),
     notificationId: z.string(),
-    type: z.enum(["notification.created", "notification.overdue"]),
+    type: z.enum(["notification.created", "notification.overdue", "notification.recalled"]),
     body: z.string(),
     url: z.string(),
     createdAt: z.string(),
@@ -466,7 +485,7 @@ export const TimelinessSchema = z
 
 export const WebhookPayloadSchema = z
   .object({
-    type: z.enum(["notification.created", "notification.overdue"]),
+    type: z.enum(["notification.created", "notification.overdue", "notification.recalled"]),
     timestamp: z.string(),
     data: z.object({ notificationId: z.string(), dueBy: z.string(), href: z.string() }),
   })

@@ -1,5 +1,6 @@
 import { conflict, notFound } from "../errors.js";
 import type { BreakGlassReview, Clock, Ids, Page, ReviewStore } from "../ports.js";
+import { openBreach } from "./breaches.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
 
 /** Information governance's queue of break-glass disclosures, each reviewed once, with a finding. */
@@ -57,7 +58,22 @@ export async function recordFinding(
     target: { kind: "break_glass_disclosure", id: review.id },
     requestId: caller.requestId,
   });
-  if ((await deps.reviews.saveReview(next, [event])) !== "ok") {
+  // A break-glass disclosure IG finds not justified is a personal data breach.
+  const breach =
+    finding === "not_justified"
+      ? openBreach(
+          deps.ids.next("brc"),
+          "break_glass_not_justified",
+          {
+            id: review.id,
+            concernId: review.concernId,
+            recipientId: review.recipientId,
+            subjectId: review.subjectId,
+          },
+          at,
+        )
+      : null;
+  if ((await deps.reviews.saveReview(next, [event], breach)) !== "ok") {
     throw conflict("This break-glass disclosure has already been reviewed.");
   }
   return next;
