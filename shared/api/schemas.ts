@@ -208,6 +208,7 @@ export const PartnerViewSchema = z
     type: z.string(),
     areas: z.array(z.string()),
     clientIds: z.array(z.string()),
+    governance: z.boolean(),
     webhook: z.object({ url: z.string() }).nullable(),
     escalationContact: PartnerSchema.shape.escalationContact,
     createdAt: z.string(),
@@ -224,6 +225,7 @@ export const PartnerPatchSchema = z
     name: PartnerSchema.shape.name.optional(),
     areas: PartnerSchema.shape.areas.optional(),
     clientIds: PartnerSchema.shape.clientIds.optional(),
+    governance: PartnerSchema.shape.governance,
     webhook: PartnerSchema.shape.webhook,
     escalationContact: PartnerSchema.shape.escalationContact,
   })
