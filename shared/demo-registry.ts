@@ -10,6 +10,7 @@ export const DEMO_PARTNERS: Partner[] = [
     type: "police",
     areas: ["essex", "southend"],
     clientIds: ["essex-police-app", "essex-police-ig"],
+    governance: true,
   },
   { id: "essex-mash", name: "Essex MASH", type: "mash", areas: ["essex"], clientIds: ["essex-mash-portal"] },
   {

@@ -73,6 +73,7 @@ export function presentPartner(p: PartnerRecord) {
     type: p.type,
     areas: p.areas,
     clientIds: p.clientIds,
+    governance: p.governance ?? false,
     webhook: p.webhook ?? null,
     escalationContact: p.escalationContact ?? null,
     ...schoolDay(p),
@@ -155,6 +156,7 @@ export interface PartnerPatch {
   name?: string | undefined;
   areas?: string[] | undefined;
   clientIds?: string[] | undefined;
+  governance?: boolean | undefined;
   webhook?: Partner["webhook"];
   escalationContact?: Partner["escalationContact"];
   schoolDayStartsAt?: string | null | undefined;
@@ -162,9 +164,18 @@ export interface PartnerPatch {
   keyAdults?: Partner["keyAdults"] | null;
 }
 
+/** Granting or taking away governance is named in the trail: it decides who may administer the hub. */
+function changeReason(previous: Partner, next: Partner): string {
+  if ((previous.governance ?? false) === (next.governance ?? false)) return "updated";
+  return next.governance ? "governance_granted" : "governance_revoked";
+}
+
 export async function updatePartner(deps: RegistryDeps, caller: Caller, id: string, patch: PartnerPatch) {
   const previous = await deps.registry.getPartner(id);
   if (!previous) throw notFound("No such partner.");
+  // IG cannot lock itself out: another governance partner must take its governance away.
+  if (id === caller.partner.id && patch.governance === false)
+    throw conflict("A partner cannot take away its own governance.");
   checkWebhook(deps, patch.webhook);
   checkWebhook(deps, patch.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
@@ -173,6 +184,7 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.areas !== undefined ? { areas: patch.areas } : {}),
     ...(patch.clientIds !== undefined ? { clientIds: [...new Set(patch.clientIds)] } : {}),
+    ...(patch.governance !== undefined ? { governance: patch.governance } : {}),
     ...(patch.webhook !== undefined ? { webhook: patch.webhook } : {}),
     ...(patch.escalationContact !== undefined ? { escalationContact: patch.escalationContact } : {}),
     updatedAt: at,
@@ -183,7 +195,14 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
   const secret = pushesTo(next) && !existing ? newWebhookSecret() : null;
   const secrets = secret ? { current: secret, previous: null, previousValidUntil: null } : null;
   const result = await deps.registry.updatePartner(previous, next, secrets, [
-    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, "updated"),
+    changeEvent(
+      deps,
+      caller,
+      at,
+      "partner_changed",
+      { kind: "partner", id },
+      changeReason(previous.value, next),
+    ),
   ]);
   if (result === "conflict")
     throw conflict("The partner changed while it was being updated; read it and try again.");

@@ -36,6 +36,10 @@ export const PartnerSchema = z
     type: z.enum(PARTNER_TYPES),
     areas: z.array(slug).max(100),
     clientIds: z.array(clientId).max(20),
+    governance: z.boolean().optional().meta({
+      description:
+        "Information governance: only clients of such a partner are honoured the management and audit scopes (default false).",
+    }),
     webhook: z.object({ url: z.url() }).strict().nullable().optional(),
     escalationContact: z
       .object({
