@@ -9,10 +9,11 @@ import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.js";
+import { DynamoSubjectLinks } from "../shared/adapters/dynamodb/subject-links.js";
 import { DynamoTimelinessStore } from "../shared/adapters/dynamodb/timeliness-store.js";
 import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
-import { fetchSender } from "../shared/adapters/webhook-sender.js";
+import { boundedResolver, systemResolver, webhookSender } from "../shared/adapters/webhook-sender.js";
 import { auditShards, ConfigurationError, DEFAULTS, ENV, required, tableNames } from "../shared/config.js";
 import { type AuthConfig, localKeys, remoteKeys } from "../shared/http/auth.js";
 import type { HttpDeps } from "../shared/http/lambda.js";
@@ -115,9 +116,11 @@ function build(env: NodeJS.ProcessEnv) {
   const webhookHttpsOnly = env[ENV.webhookHttpsOnly] === "true";
   return {
     webhookHttpsOnly,
+    // Registration checks where a webhook host leads without holding the request for long.
+    resolveHost: boundedResolver(systemResolver, 2_000),
     timeliness,
     breaches,
-    send: fetchSender,
+    send: webhookSender({ httpsOnly: webhookHttpsOnly }),
     retrySchedule: retrySchedule(env),
     checkpoints,
     signer,
@@ -132,6 +135,7 @@ function build(env: NodeJS.ProcessEnv) {
     reviews: concerns,
     audit,
     subjectKey: () => readSubjectKey(env),
+    subjects: new DynamoSubjectLinks(doc, tables),
     http,
     publicJwks: inlineJwks ?? null,
   };

@@ -5,6 +5,7 @@ import type { ConcernSubmission } from "./domain/concern.js";
 import type { Payload } from "./domain/minimise.js";
 import type { Agreement, Partner, RoutingRule } from "./domain/registry.js";
 import type { UnresolvedRoute } from "./domain/routing.js";
+import type { IdentityLinks, SubjectResolution } from "./domain/subject.js";
 import type {
   BreachCause,
   BreachStatus,
@@ -119,6 +120,9 @@ export interface Versioned<T> {
   revision: number;
 }
 
+/** Whose webhook a push goes to: the partner's own, or its escalation contact's (own secret). */
+export type WebhookOwner = "partner" | "escalation_contact";
+
 export interface WebhookSecrets {
   current: string;
   previous: string | null;
@@ -169,18 +173,21 @@ export interface RegistryStore {
   ): Promise<void>;
   isEmpty(): Promise<boolean>;
   getPartner(id: string): Promise<Versioned<PartnerRecord> | null>;
+  /** `contactSecrets`: the escalation contact's own secrets, written (or with "remove" deleted) too. */
   createPartner(
     partner: PartnerRecord,
     secrets: WebhookSecrets | null,
     events: AuditDraft[],
+    contactSecrets?: WebhookSecrets | null,
   ): Promise<"ok" | "id_taken" | "client_taken">;
   updatePartner(
     previous: Versioned<PartnerRecord>,
     next: PartnerRecord,
     secrets: WebhookSecrets | null,
     events: AuditDraft[],
+    contactSecrets?: WebhookSecrets | "remove" | null,
   ): Promise<"ok" | "conflict" | "client_taken">;
-  webhookSecrets(partnerId: string): Promise<WebhookSecrets | null>;
+  webhookSecrets(partnerId: string, owner?: WebhookOwner): Promise<WebhookSecrets | null>;
   getAgreement(id: string): Promise<Versioned<Agreement> | null>;
   createAgreement(agreement: Agreement, events: AuditDraft[]): Promise<"ok" | "id_taken">;
   saveAgreement(next: Agreement, expectedRevision: number, events: AuditDraft[]): Promise<"ok" | "conflict">;
@@ -285,6 +292,13 @@ export interface ConcernStore {
   getNotifications(ids: readonly string[]): Promise<NotificationRecord[]>;
 }
 
+/** The identity links of the subject-id rules (NHS number ↔ name id), each written once. */
+export interface SubjectLinkStore {
+  identityLinks(nhsKey: string, nameId: string): Promise<IdentityLinks>;
+  /** Write every claim or none; "taken" when another writer made one of them first. */
+  claimLinks(claims: SubjectResolution["claims"], at: string): Promise<"ok" | "taken">;
+}
+
 export interface NotificationStore {
   getNotification(id: string): Promise<NotificationRecord | null>;
   listNotifications(
@@ -386,7 +400,10 @@ export interface Delivery {
   notificationId: string;
   type: "notification.created" | "notification.overdue" | "notification.recalled";
   body: string;
+  /** The URL of the latest attempt: each attempt reads the owner's URL as it is then. */
   url: string;
+  /** Absent on messages queued before escalation contacts had their own secret. */
+  owner?: WebhookOwner;
   createdAt: string;
   status: "pending" | "delivered" | "failed";
   attempts: DeliveryAttempt[];

@@ -8,7 +8,13 @@ import { seedRegistry } from "../../shared/app/seed.js";
 import { deliverDue, sweepOverdue } from "../../shared/app/timeliness.js";
 import { ConfigurationError, DEFAULTS, ENV, tableNames } from "../../shared/config.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
-import { ensureTables, type RunningDynamo, StartupError, startDynamoLocal } from "./dynamodb-local.js";
+import {
+  ensureTables,
+  type RunningDynamo,
+  StartupError,
+  startDynamoLocal,
+  storeAccessKeyId,
+} from "./dynamodb-local.js";
 import { checkpointKeys, issuerKey, subjectKey } from "./keys.js";
 import { createLocalServer, type LambdaHandler } from "./server.js";
 
@@ -85,8 +91,12 @@ async function main(): Promise<void> {
 
   try {
     if (!env[ENV.dynamodbEndpoint]) {
-      dynamo = await startDynamoLocal({ dbPath: resolve(dataDir, "dynamodb") });
+      const accessKeyId = storeAccessKeyId(dataDir);
+      dynamo = await startDynamoLocal({ dbPath: resolve(dataDir, "dynamodb"), accessKeyId });
       env[ENV.dynamodbEndpoint] = dynamo.endpoint;
+      env[ENV.dynamodbAccessKeyId] = accessKeyId;
+      if (dynamo.migrated)
+        say("Lantern: moved the store made by an earlier version to the hub's own credential.");
     }
     const doc = documentClient(env[ENV.dynamodbEndpoint], env);
     const tables = tableNames(env);

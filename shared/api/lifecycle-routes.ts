@@ -3,7 +3,7 @@ import { text } from "../domain/text.js";
 import { BREACH_CAUSES, BREACH_STATUSES, RECALL_REASONS } from "../domain/vocabulary.js";
 import { AUTH_ERRORS } from "./common.js";
 import type { RouteSpec } from "./routes.js";
-import { AuditEventSchema, IdParamsSchema, NotificationSchema, PAGE_QUERY, page } from "./schemas.js";
+import { AuditEventSchema, cursor, IdParamsSchema, limit, NotificationSchema, page } from "./schemas.js";
 
 /** The life of a disclosure after it is made: recall and the breaches it opens. */
 
@@ -62,7 +62,7 @@ export const BreachSchema = z
   .meta({ id: "Breach" });
 
 export const BreachQuerySchema = z
-  .object({ status: z.enum(BREACH_STATUSES).optional(), ...PAGE_QUERY })
+  .object({ status: z.enum(BREACH_STATUSES).optional(), cursor, limit })
   .strict();
 
 export const BreachDecisionSchema = z

@@ -10,6 +10,7 @@ import {
   REFUSAL_REASONS,
   RISK_RATINGS,
 } from "../domain/vocabulary.js";
+import { CONCERN_LIFE_FIELDS, NOTIFICATION_LIFE_FIELDS } from "./lifecycle-fields.js";
 
 /** Request and response shapes beyond the concern body: one source for validation and OpenAPI. */
 
@@ -69,19 +70,7 @@ export const NotificationSchema = z
     createdAt: z.string(),
     acknowledgedAt: z.string().nullable(),
     outcome: OutcomeView.nullable(),
-    retainUntil: z.string().nullable().meta({
-      description:
-        "createdAt plus the agreement version's retentionDays (break glass: LANTERN_BREAK_GLASS_RETENTION_DAYS); within one sweep after it, payload and note are erased.",
-    }),
-    erasedAt: z
-      .string()
-      .nullable()
-      .meta({ description: "When the payload and note were erased (retention or recall)." }),
-    recalledAt: z.string().nullable(),
-    payload: z.record(z.string(), z.unknown()).nullable().optional().meta({
-      description:
-        "The minimised concern: only the members the categories the agreement grants now cover (of those it was made with); null once erased.",
-    }),
+    ...NOTIFICATION_LIFE_FIELDS,
   })
   .meta({ id: "Notification" });
 
@@ -95,12 +84,8 @@ export const ConcernViewSchema = z
     riskRating: z.enum(RISK_RATINGS),
     area: z.string(),
     occurredAt: z.string(),
-    concern: z.record(z.string(), z.unknown()).nullable().meta({
-      description: "The concern as submitted; null once erased after LANTERN_CONCERN_RETENTION_DAYS.",
-    }),
+    ...CONCERN_LIFE_FIELDS,
     breakGlass: z.object({ justification: z.string() }).nullable(),
-    eraseAfter: z.string().nullable(),
-    erasedAt: z.string().nullable(),
     notifications: z.array(
       z.object({
         id: z.string(),
@@ -186,16 +171,14 @@ export const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknow
 export const page = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
 
-const limit = z.coerce
+export const limit = z.coerce
   .number()
   .int()
   .min(1)
   .max(100)
   .optional()
   .meta({ description: "Page size, 1-100 (default 25)." });
-const cursor = z.string().max(2048).optional();
-/** The paging members every list query takes, for route files of their own. */
-export const PAGE_QUERY = { cursor, limit };
+export const cursor = z.string().max(2048).optional();
 
 export const InboxQuerySchema = z
   .object({ status: z.enum(NOTIFICATION_STATUSES).optional(), cursor, limit })
@@ -223,14 +206,26 @@ export const PartnerViewSchema = z
     type: z.string(),
     areas: z.array(z.string()),
     clientIds: z.array(z.string()),
+    governance: z.boolean(),
     webhook: z.object({ url: z.string() }).nullable(),
     escalationContact: PartnerSchema.shape.escalationContact,
+    schoolDayStartsAt: PartnerSchema.shape.schoolDayStartsAt,
+    closures: PartnerSchema.shape.closures,
+    keyAdults: PartnerSchema.shape.keyAdults,
     createdAt: z.string(),
     updatedAt: z.string(),
     webhookSecret: z.string().optional().meta({
       description:
         "Only in the response that first sets a webhook: `whsec_` + base64. Store it now; it is not shown again.",
     }),
+    escalationContactWebhookSecret: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "Only in the response that first gives the escalation contact a webhook: its own `whsec_` secret, which signs " +
+          "the messages to the contact only. Store it now; it is not shown again.",
+      }),
   })
   .meta({ id: "PartnerView" });
 
@@ -239,13 +234,18 @@ export const PartnerPatchSchema = z
     name: PartnerSchema.shape.name.optional(),
     areas: PartnerSchema.shape.areas.optional(),
     clientIds: PartnerSchema.shape.clientIds.optional(),
+    governance: PartnerSchema.shape.governance,
     webhook: PartnerSchema.shape.webhook,
     escalationContact: PartnerSchema.shape.escalationContact,
+    schoolDayStartsAt: PartnerSchema.shape.schoolDayStartsAt.nullable(),
+    closures: PartnerSchema.shape.closures.nullable(),
+    keyAdults: PartnerSchema.shape.keyAdults.nullable(),
   })
   .strict()
   .meta({
     id: "PartnerPatch",
-    description: "Members to change; `webhook: null` removes the webhook. `id` and `type` never change.",
+    description:
+      "Members to change; `webhook: null` removes the webhook, and `null` removes a school's `schoolDayStartsAt`, `closures` or `keyAdults` (school partners only). `id` and `type` never change.",
   });
 
 export const WebhookSecretSchema = z
@@ -403,10 +403,8 @@ export const SubjectReportSchema = z
     refusals: z.array(ReportEntry),
     accesses: z.array(ReportEntry),
     reviews: z.array(ReportEntry),
-    recalls: z.array(ReportEntry).meta({ description: "Disclosures IG withdrew (disclosure_recalled)." }),
-    erasures: z
-      .array(ReportEntry)
-      .meta({ description: "Content erased at the end of its retention (content_erased)." }),
+    recalls: z.array(ReportEntry),
+    erasures: z.array(ReportEntry),
   })
   .meta({ id: "SubjectAccessReport" });
 
@@ -445,7 +443,13 @@ export const DeliverySchema = z
     notificationId: z.string(),
     type: z.enum(["notification.created", "notification.overdue", "notification.recalled"]),
     body: z.string(),
-    url: z.string(),
+    url: z.string().meta({
+      description: "Where the latest attempt went: each attempt uses its owner's URL as it is then.",
+    }),
+    owner: z
+      .enum(["partner", "escalation_contact"])
+      .optional()
+      .meta({ description: "Whose webhook this message goes to, signed with that owner's own secret." }),
     createdAt: z.string(),
     status: z.enum(["pending", "delivered", "failed"]),
     attempts: z.array(

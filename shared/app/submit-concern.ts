@@ -10,7 +10,6 @@ import {
   retainUntil,
 } from "../domain/retention.js";
 import { type Route, route } from "../domain/routing.js";
-import { subjectIdFor } from "../domain/subject.js";
 import { ageOn, utc } from "../domain/time.js";
 import { MAX_SUBJECT_AGE, type RefusalReason } from "../domain/vocabulary.js";
 import { conflict, type FieldError, forbidden, serviceUnavailable, validationFailed } from "../errors.js";
@@ -25,10 +24,12 @@ import type {
   RegistryRevision,
   RegistryStore,
   StoredResponse,
+  SubjectLinkStore,
   SubmissionWrite,
   Versioned,
 } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
+import { subjectIdOf } from "./subjects.js";
 import { pushesFor } from "./timeliness.js";
 
 export interface SubmitDeps {
@@ -37,6 +38,7 @@ export interface SubmitDeps {
   registry: RegistryStore;
   concerns: ConcernStore;
   subjectKey: Uint8Array;
+  subjects: SubjectLinkStore;
   retention?: RetentionPolicy;
 }
 
@@ -126,6 +128,7 @@ export async function submitConcern(
     if (replay) return replay;
   }
   checkAgainstClock(concern, now);
+  const subjectId = await subjectIdOf(deps, concern.subject);
   const [rules, calendar] = await Promise.all([
     deps.registry.routingRules(),
     deps.registry.calendar(concern.area),
@@ -134,6 +137,7 @@ export async function submitConcern(
     const inputs = await deps.registry.decisionInputs(decision > 0);
     const { write, response } = decide(deps, caller, concern, {
       now,
+      subjectId,
       rules,
       calendar: calendar.value,
       inputs,
@@ -157,6 +161,7 @@ export async function submitConcern(
 
 interface DecisionInputs {
   now: Date;
+  subjectId: string;
   rules: Awaited<ReturnType<RegistryStore["routingRules"]>>;
   calendar: Awaited<ReturnType<RegistryStore["calendar"]>>["value"];
   inputs: { partners: Versioned<Partner>[]; agreements: Versioned<Agreement>[] };
@@ -174,9 +179,8 @@ function decide(
   concern: ConcernSubmission,
   d: DecisionInputs,
 ): { write: SubmissionWrite; response: StoredResponse } {
-  const { now } = d;
+  const { now, subjectId } = d;
   const receivedAt = utc(now);
-  const subjectId = subjectIdFor(deps.subjectKey, concern.subject);
   const partners = d.inputs.partners.map((p) => p.value);
   const agreements = d.inputs.agreements.map((a) => a.value);
   const { routes, unresolved } = route({

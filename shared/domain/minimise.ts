@@ -8,6 +8,7 @@ export interface Payload {
     givenName?: string;
     familyName?: string;
     dateOfBirth?: string;
+    nhsNumber?: string;
     address?: NonNullable<ConcernSubmission["subject"]["address"]>;
     schoolId?: string;
     lookedAfter?: boolean;
@@ -48,7 +49,11 @@ export function minimise(
   const payload: Payload = {};
 
   if (granted.has("identity")) {
-    Object.assign(subject, { subjectId }, pick(concern.subject, ["givenName", "familyName", "dateOfBirth"]));
+    Object.assign(
+      subject,
+      { subjectId },
+      pick(concern.subject, ["givenName", "familyName", "dateOfBirth", "nhsNumber"]),
+    );
   }
   // A safe address travels only where the agreement grants it as such: sending a victim's
   // refuge address under plain `contact` is the breach the ICO reprimands.

@@ -15,6 +15,7 @@ import type {
   NotificationRecord,
   NotificationStore,
   RegistryStore,
+  SubjectLinkStore,
   SubmissionWrite,
 } from "../../shared/ports.js";
 import { amyConcern } from "../support/fixtures.js";
@@ -29,6 +30,11 @@ const clock = { now: () => NOW };
 let counter = 0;
 const ids = { next: (prefix: string) => `${prefix}_${++counter}` };
 const subjectKey = Buffer.alloc(32, 3);
+/** Amy has no NHS number here, so no identity link is read or written. */
+const subjects: SubjectLinkStore = {
+  identityLinks: () => Promise.reject(new Error("no NHS number, no links")),
+  claimLinks: () => Promise.reject(new Error("no NHS number, no links")),
+};
 
 const partner = (id: string): Partner => {
   const found = DEMO_PARTNERS.find((p) => p.id === id);
@@ -95,7 +101,7 @@ async function submitWith(agreements: Agreement[], breakGlass = false, concernTy
       : {}),
   });
   const response = await submitConcern(
-    { clock, ids, registry: registryOf(agreements), concerns: store, subjectKey },
+    { clock, ids, registry: registryOf(agreements), concerns: store, subjectKey, subjects },
     officer,
     concern,
     undefined,
@@ -119,6 +125,7 @@ describe("break glass", () => {
         registry: untouched as RegistryStore,
         concerns: untouched as ConcernStore,
         subjectKey,
+        subjects,
       },
       callerOf("essex-mash", "essex-mash-portal"),
       concern,
