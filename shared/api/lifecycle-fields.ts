@@ -25,3 +25,11 @@ export const CONCERN_LIFE_FIELDS = {
   eraseAfter: z.string().nullable(),
   erasedAt: z.string().nullable(),
 };
+
+/** The subject-access report's recalls and erasures, in the report's own entry shape. */
+export const lifeReport = <T extends z.ZodType>(entry: T) => ({
+  recalls: z.array(entry).meta({ description: "Disclosures IG withdrew (disclosure_recalled)." }),
+  erasures: z
+    .array(entry)
+    .meta({ description: "Content erased at the end of its retention (content_erased)." }),
+});

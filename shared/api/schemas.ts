@@ -10,7 +10,7 @@ import {
   REFUSAL_REASONS,
   RISK_RATINGS,
 } from "../domain/vocabulary.js";
-import { CONCERN_LIFE_FIELDS, NOTIFICATION_LIFE_FIELDS } from "./lifecycle-fields.js";
+import { CONCERN_LIFE_FIELDS, lifeReport, NOTIFICATION_LIFE_FIELDS } from "./lifecycle-fields.js";
 
 /** Request and response shapes beyond the concern body: one source for validation and OpenAPI. */
 
@@ -47,6 +47,10 @@ export const ConcernReceiptSchema = z
       }),
     ),
     refusals: z.array(Refusal),
+    withheld: z.array(z.object({ recipientId: z.string(), reason: z.literal("more_detrimental") })).meta({
+      description:
+        "Routed recipients the officer decided not to tell (`withhold`): no notification, audited as `disclosure_withheld`, in IG's review queue.",
+    }),
     unresolvedRoutes: z.array(UnresolvedRoute),
   })
   .meta({ id: "ConcernReceipt" });
@@ -100,6 +104,9 @@ export const ConcernViewSchema = z
       }),
     ),
     refusals: z.array(Refusal),
+    withheld: z
+      .array(z.object({ recipientId: z.string(), reason: z.literal("more_detrimental") }))
+      .optional(),
     unresolvedRoutes: z.array(UnresolvedRoute),
   })
   .meta({ id: "ConcernView" });
@@ -297,7 +304,14 @@ export const FINDINGS = ["justified", "not_justified", "needs_follow_up"] as con
 
 export const BreakGlassReviewSchema = z
   .object({
-    id: z.string().meta({ description: "The id of the notification the break-glass disclosure created." }),
+    id: z.string().meta({
+      description:
+        "For a break glass, the id of the notification it created; for a withheld disclosure (no notification), the decision's own id (`wdr_...`).",
+    }),
+    kind: z.enum(["break_glass", "withheld"]).optional().meta({
+      description:
+        "`break_glass`: shared without an agreement; `withheld`: a routed recipient deliberately not told (`withhold`, Children Act 2004 s16LA).",
+    }),
     concernId: z.string(),
     subjectId: z.string(),
     recipientId: z.string(),
@@ -305,7 +319,9 @@ export const BreakGlassReviewSchema = z
     disclosedAt: z.string(),
     disclosedBy: ActorSchema,
     dataCategories: z.array(Category),
-    overrodeReason: z.enum(REFUSAL_REASONS),
+    overrodeReason: z.enum(REFUSAL_REASONS).nullable().meta({
+      description: "The refusal a break glass overrode; null for a withheld disclosure.",
+    }),
     justification: z.string(),
     status: z.enum(["pending", "reviewed"]),
     finding: z.enum(FINDINGS).nullable(),
@@ -403,8 +419,7 @@ export const SubjectReportSchema = z
     refusals: z.array(ReportEntry),
     accesses: z.array(ReportEntry),
     reviews: z.array(ReportEntry),
-    recalls: z.array(ReportEntry),
-    erasures: z.array(ReportEntry),
+    ...lifeReport(ReportEntry),
   })
   .meta({ id: "SubjectAccessReport" });
 

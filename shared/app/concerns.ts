@@ -42,6 +42,7 @@ export async function readConcern(store: ConcernStore, caller: Caller, id: strin
       ];
     }),
     refusals: concern.refusals,
+    withheld: concern.withheld ?? [],
     unresolvedRoutes: concern.unresolvedRoutes,
   };
 }

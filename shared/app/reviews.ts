@@ -61,16 +61,21 @@ export async function recordFinding(
     actor: actorOf(caller),
     subjectId: review.subjectId,
     concernId: review.concernId,
-    notificationId: review.id,
+    // A withheld disclosure made no notification: its review id is the decision's own.
+    notificationId: review.kind === "withheld" ? null : review.id,
     recipientId: review.recipientId,
     dataCategories: review.dataCategories,
     reason: finding,
-    target: { kind: "break_glass_disclosure", id: review.id },
+    target: {
+      kind: review.kind === "withheld" ? "disclosure_withheld" : "break_glass_disclosure",
+      id: review.id,
+    },
     requestId: caller.requestId,
   });
-  // A break-glass disclosure IG finds not justified is a personal data breach.
+  // A break-glass disclosure IG finds not justified is a personal data breach. (A withheld
+  // one disclosed nothing, so it is not.)
   const breach =
-    finding === "not_justified"
+    finding === "not_justified" && review.kind !== "withheld"
       ? openBreach(
           deps.ids.next("brc"),
           "break_glass_not_justified",

@@ -31,6 +31,7 @@ import type {
 import { actorOf, auditDraft, type Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
 import { pushesFor } from "./timeliness.js";
+import { type Withheld, withheldDecisions, withholdings } from "./withhold.js";
 
 export interface SubmitDeps {
   clock: Clock;
@@ -86,6 +87,7 @@ export interface SubmissionResult {
     breakGlass: boolean;
   }[];
   refusals: { recipientId: string; reason: RefusalReason }[];
+  withheld: Withheld[];
   unresolvedRoutes: ConcernRecord["unresolvedRoutes"];
 }
 
@@ -128,13 +130,16 @@ export async function submitConcern(
     if (replay) return replay;
   }
   checkAgainstClock(concern, now);
-  const subjectId = await subjectIdOf(deps, concern.subject);
-  const [rules, calendar] = await Promise.all([
+  const [rules, calendar, firstInputs] = await Promise.all([
     deps.registry.routingRules(),
     deps.registry.calendar(concern.area),
+    deps.registry.decisionInputs(false),
   ]);
+  // Checked before anything is written (the identity links included): a 400 writes nothing.
+  withholdings(concern, routesOf(concern, now, rules, calendar.value, firstInputs).routes);
+  const subjectId = await subjectIdOf(deps, concern.subject);
   for (let decision = 0; decision < MAX_DECISIONS; decision++) {
-    const inputs = await deps.registry.decisionInputs(decision > 0);
+    const inputs = decision === 0 ? firstInputs : await deps.registry.decisionInputs(true);
     const { write, response } = decide(deps, caller, concern, {
       now,
       subjectId,
@@ -157,6 +162,16 @@ export async function submitConcern(
     if (Date.now() >= commitBy) break;
   }
   throw serviceUnavailable("The registry changed during the submission; try again.");
+}
+
+function routesOf(
+  concern: ConcernSubmission,
+  now: Date,
+  rules: DecisionInputs["rules"],
+  calendar: DecisionInputs["calendar"],
+  inputs: DecisionInputs["inputs"],
+) {
+  return route({ concern, receivedAt: now, rules, partners: inputs.partners.map((p) => p.value), calendar });
 }
 
 interface DecisionInputs {
@@ -183,13 +198,8 @@ function decide(
   const receivedAt = utc(now);
   const partners = d.inputs.partners.map((p) => p.value);
   const agreements = d.inputs.agreements.map((a) => a.value);
-  const { routes, unresolved } = route({
-    concern,
-    receivedAt: now,
-    rules: d.rules,
-    partners,
-    calendar: d.calendar,
-  });
+  const { routes, unresolved } = routesOf(concern, now, d.rules, d.calendar, d.inputs);
+  const plan = withholdings(concern, routes);
   const concernId = deps.ids.next("con");
   const actor = actorOf(caller);
   const age = ageOn(concern.subject.dateOfBirth, now);
@@ -207,7 +217,7 @@ function decide(
     requestId: caller.requestId,
   };
 
-  for (const r of routes) {
+  for (const r of plan.disclosed) {
     const evaluation = evaluate(
       {
         discloserId: caller.partner.id,
@@ -227,6 +237,13 @@ function decide(
     else refusals.push({ recipientId: r.recipientId, reason: disclosure.event.reason as RefusalReason });
   }
 
+  const withheld = withheldDecisions(
+    deps.ids,
+    { ...baseEvent, subjectId, concernId, actor },
+    caller.partner.id,
+    plan,
+  );
+  events.push(...withheld.events);
   const { breakGlass, ...body } = concern;
   const record: ConcernRecord = {
     id: concernId,
@@ -243,6 +260,7 @@ function decide(
     notificationIds: notifications.map((n) => n.id),
     refusals,
     unresolvedRoutes: unresolved,
+    withheld: withheld.receipt,
     eraseAfter: retainUntil(receivedAt, retention.concernDays),
     erasedAt: null,
   };
@@ -260,6 +278,7 @@ function decide(
       breakGlass: n.breakGlass,
     })),
     refusals,
+    withheld: withheld.receipt,
     unresolvedRoutes: unresolved,
   };
   const response: StoredResponse = { statusCode: 201, body: result };
@@ -291,7 +310,7 @@ function decide(
       notifications,
       events,
       idempotency,
-      reviews: breakGlassReviews(record, notifications, events),
+      reviews: [...breakGlassReviews(record, notifications, events), ...withheld.reviews],
       deliveries,
       decidedOn: decidedOn(d.inputs, caller.partner.id, recipients),
     },
@@ -334,6 +353,7 @@ function breakGlassReviews(
       return [
         {
           id: n.id,
+          kind: "break_glass" as const,
           concernId: concern.id,
           subjectId: concern.subjectId,
           recipientId: n.recipientId,
