@@ -14,6 +14,7 @@ import type {
   RegistryStore,
 } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
+import { refuseUnlessKeyAdult } from "./key-adults.js";
 
 export interface NotificationDeps {
   clock: Clock;
@@ -168,6 +169,7 @@ async function openingNow(deps: NotificationDeps, n: NotificationRecord, now: Da
  */
 export async function openNotification(deps: NotificationDeps, caller: Caller, id: string) {
   const n = await ownNotification(deps, caller, id);
+  await refuseUnlessKeyAdult(deps, caller, n, "open");
   const now = deps.clock.now();
   const at = now.toISOString();
   const refused = (reason: string) =>
@@ -202,6 +204,7 @@ function stillHeld(n: NotificationRecord): void {
 export async function acknowledge(deps: NotificationDeps, caller: Caller, id: string) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const n = await ownNotification(deps, caller, id);
+    await refuseUnlessKeyAdult(deps, caller, n, "respond");
     stillHeld(n);
     // Acknowledging twice is harmless and answers the state as it is.
     if (n.status === "acknowledged" || n.status === "closed") return present(n, false);
@@ -232,6 +235,7 @@ export async function recordOutcome(
 ) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const n = await ownNotification(deps, caller, id);
+    await refuseUnlessKeyAdult(deps, caller, n, "respond");
     stillHeld(n);
     if (n.status === "closed") throw conflict("An outcome has already been recorded for this notification.");
     const at = deps.clock.now().toISOString();
