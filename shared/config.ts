@@ -8,6 +8,8 @@ export const ENV = {
   tablePrefix: "LANTERN_TABLE_PREFIX",
   auditShards: "LANTERN_AUDIT_SHARDS",
   dynamodbEndpoint: "LANTERN_DYNAMODB_ENDPOINT",
+  /** The embedded store's own access key id (set by the local runtime from the data directory). */
+  dynamodbAccessKeyId: "LANTERN_DYNAMODB_ACCESS_KEY_ID",
   subjectKey: "LANTERN_SUBJECT_KEY",
   /** On AWS: the Secrets Manager secret holding the subject key, read at cold start. */
   subjectKeySecretArn: "LANTERN_SUBJECT_KEY_SECRET_ARN",

@@ -10,6 +10,7 @@ export const DEMO_PARTNERS: Partner[] = [
     type: "police",
     areas: ["essex", "southend"],
     clientIds: ["essex-police-app", "essex-police-ig"],
+    governance: true,
   },
   { id: "essex-mash", name: "Essex MASH", type: "mash", areas: ["essex"], clientIds: ["essex-mash-portal"] },
   {
@@ -137,6 +138,16 @@ export const DEMO_AGREEMENTS: Agreement[] = [
     ["child_in_custody", "missing_child"],
     ["identity", "contact", "care_status", "incident", "officer"],
     { min: 0, max: 17 },
+    ["essex"],
+  ),
+  // Operation Encompass for children on no school's roll: the local authority hears instead.
+  agreement(
+    "encompass-essex-la",
+    "Operation Encompass: Essex children not on a school roll",
+    "essex-edt",
+    ["domestic_abuse_child_present", "online_harm"],
+    ["identity", "education", "voice_of_child"],
+    { min: 4, max: 17 },
     ["essex"],
   ),
 ];

@@ -38,6 +38,24 @@ export const insufficientScope = (scope: string) =>
 
 export const forbidden = (detail: string) => new LanternError("forbidden", 403, "Forbidden", detail);
 
+/** A management or audit scope from a client of a partner the registry does not mark `governance`. */
+export const notGovernance = (scope: string) =>
+  new LanternError(
+    "not-governance-partner",
+    403,
+    "Forbidden",
+    `The scope ${scope} is honoured only for clients of a partner with governance: true.`,
+  );
+
+/** A decision reviewed by the user who made it. */
+export const selfReview = () =>
+  new LanternError(
+    "self-review",
+    403,
+    "Forbidden",
+    "A decision cannot be reviewed by the user who made it: another reviewer must record the finding.",
+  );
+
 export const notFound = (detail = "No such resource.") =>
   new LanternError("not-found", 404, "Not found", detail);
 

@@ -1,5 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -14,6 +23,7 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { type TableNames, tableDefinitions } from "../../shared/adapters/dynamodb/tables.js";
+import { DEFAULTS } from "../../shared/config.js";
 
 /** The user-facing reason the hub cannot start, said in one sentence. */
 export class StartupError extends Error {
@@ -57,38 +67,121 @@ export function freePort(): Promise<number> {
 export interface RunningDynamo {
   endpoint: string;
   child: ChildProcess;
+  /** The access key id that sees the hub's tables (null for a store open to any credential). */
+  accessKeyId: string | null;
+  /** A store made by an earlier Lantern (one shared database) was moved to the hub's credential. */
+  migrated: boolean;
   stop(): Promise<void>;
 }
 
 /**
- * Start DynamoDB Local as a child in its own process group, on loopback, persisting under
- * `dbPath` (or in memory). `-sharedDb` so every client sees the same tables whatever its
- * credentials and region.
+ * DynamoDB Local has no bind-address option (its Jetty server is built with a port only), so
+ * it listens on every interface. Without `-sharedDb` it keeps one database per access key id
+ * and region, so a client that does not hold the hub's key id sees none of the hub's tables.
+ * Its alphabet is letters and digits only (DynamoDB Local refuses anything else).
+ */
+const KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+function newAccessKeyId(): string {
+  // 40 characters of 62: about 238 bits, not guessable over the network.
+  return Array.from({ length: 40 }, () => KEY_ALPHABET[randomInt(KEY_ALPHABET.length)]).join("");
+}
+
+/** The embedded store's access key id, made once and kept owner-only in the data directory. */
+export function storeAccessKeyId(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, "dynamodb-access-key-id");
+  if (!existsSync(path)) {
+    try {
+      writeFileSync(path, newAccessKeyId(), { mode: 0o600, flag: "wx" });
+    } catch (error: unknown) {
+      if ((error as { code?: string }).code !== "EEXIST") throw error;
+    }
+  }
+  chmodSync(path, 0o600);
+  const id = readFileSync(path, "utf8").trim();
+  if (!/^[A-Za-z0-9]{20,}$/.test(id))
+    throw new StartupError(`${path} does not hold a store credential: delete it only if the store is empty.`);
+  return id;
+}
+
+/** The file DynamoDB Local keeps for one access key id in the region the hub pins locally. */
+export function storeFileName(accessKeyId: string): string {
+  return `${accessKeyId}_${DEFAULTS.region}.db`;
+}
+
+/** The one database of a store started with `-sharedDb`, as Lantern did before. */
+export const SHARED_STORE_FILE = "shared-local-instance.db";
+
+/**
+ * A store made by an earlier Lantern is one shared database: give it to the hub's credential
+ * by renaming the file (same directory, so atomic). Never overwrite: if both exist, the
+ * credential's own database is the live one and the old file is left for an operator.
+ */
+function migrateSharedStore(dbPath: string, accessKeyId: string): boolean {
+  const shared = join(dbPath, SHARED_STORE_FILE);
+  const own = join(dbPath, storeFileName(accessKeyId));
+  if (!existsSync(shared) || existsSync(own)) return false;
+  renameSync(shared, own);
+  return true;
+}
+
+/**
+ * The child's whole environment: enough to find and run Java, nothing of the hub's (its
+ * environment holds key material: the subject key, the issuer and checkpoint keys).
+ */
+function javaEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+  if (process.env.JAVA_HOME) env.JAVA_HOME = process.env.JAVA_HOME;
+  return env;
+}
+
+/**
+ * Start DynamoDB Local as a child in its own process group, persisting under `dbPath` (or in
+ * memory), with no telemetry, no inherited environment and CORS closed to every browser page
+ * (the `.invalid` origin can never exist). `access: "private"` (the default) keeps the tables
+ * under the hub's own access key id (`accessKeyId`, or a fresh one); `"shared"` (`-sharedDb`)
+ * lets any credential see them, for the test suite's in-memory store of synthetic fixtures.
  */
 export async function startDynamoLocal(options: {
   dbPath: string | null;
   port?: number;
+  access?: "private" | "shared";
+  accessKeyId?: string;
 }): Promise<RunningDynamo> {
   checkJava();
   const dir = jarDirectory();
   const port = options.port ?? (await freePort());
+  const shared = options.access === "shared";
+  const accessKeyId = shared ? null : (options.accessKeyId ?? newAccessKeyId());
   const args = [
     `-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`,
     "-Xmx512m",
     "-jar",
     join(dir, "DynamoDBLocal.jar"),
-    "-sharedDb",
     "-port",
     String(port),
+    "-disableTelemetry",
+    "-cors",
+    "https://no-browser.invalid",
   ];
+  if (shared) args.push("-sharedDb");
+  let migrated = false;
   if (options.dbPath) {
     mkdirSync(options.dbPath, { recursive: true, mode: 0o700 });
+    // A directory made by an earlier version may be wider; the file names hold the key id.
+    chmodSync(options.dbPath, 0o700);
+    if (accessKeyId) migrated = migrateSharedStore(options.dbPath, accessKeyId);
     args.push("-dbPath", options.dbPath);
   } else {
     args.push("-inMemory");
   }
-  // DynamoDB Local has no option to bind loopback only; the hub reaches it only on 127.0.0.1.
-  const child = spawn("java", args, { cwd: dir, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn("java", args, {
+    cwd: dir,
+    detached: true,
+    env: javaEnvironment(),
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString("utf8")).slice(-2000);
@@ -113,7 +206,7 @@ export async function startDynamoLocal(options: {
   };
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilReady(endpoint, child, () => stderr);
-  return { endpoint, child, stop };
+  return { endpoint, child, accessKeyId, migrated, stop };
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -10,7 +10,13 @@ import { ConfigurationError, DEFAULTS, ENV, tableNames } from "../../shared/conf
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import { consoleHandler } from "./console.js";
 import { CONSOLE_CLIENTS, CONSOLE_SCOPES } from "./demo-people.js";
-import { ensureTables, type RunningDynamo, StartupError, startDynamoLocal } from "./dynamodb-local.js";
+import {
+  ensureTables,
+  type RunningDynamo,
+  StartupError,
+  startDynamoLocal,
+  storeAccessKeyId,
+} from "./dynamodb-local.js";
 import { checkpointKeys, issuerKey, subjectKey } from "./keys.js";
 import { CONSOLE_RESOURCE, type DevelopmentIssuer, developmentIssuer } from "./oidc.js";
 import { createLocalServer, type LambdaHandler } from "./server.js";
@@ -108,8 +114,12 @@ async function main(): Promise<void> {
 
   try {
     if (!env[ENV.dynamodbEndpoint]) {
-      dynamo = await startDynamoLocal({ dbPath: resolve(dataDir, "dynamodb") });
+      const accessKeyId = storeAccessKeyId(dataDir);
+      dynamo = await startDynamoLocal({ dbPath: resolve(dataDir, "dynamodb"), accessKeyId });
       env[ENV.dynamodbEndpoint] = dynamo.endpoint;
+      env[ENV.dynamodbAccessKeyId] = accessKeyId;
+      if (dynamo.migrated)
+        say("Lantern: moved the store made by an earlier version to the hub's own credential.");
     }
     const doc = documentClient(env[ENV.dynamodbEndpoint], env);
     const tables = tableNames(env);

@@ -40,15 +40,19 @@ export const SCOPES = {
   "concerns:read": "Read concerns the caller's partner submitted, with their routing outcome",
   "notifications:read": "List and open the caller's partner's own notifications",
   "notifications:respond": "Acknowledge a notification, record its outcome",
-  "agreements:read": "Read agreements",
-  "agreements:manage": "Create, version and change the status of agreements",
-  "partners:read": "Read partners",
-  "partners:manage": "Register and change partners and their client ids",
-  "routing:read": "Read the routing rules",
-  "routing:manage": "Replace the routing rules (implies routing:read)",
-  "audit:read": "Read, export and verify the audit trail; read the break-glass review queue",
-  "audit:review": "Mark a break-glass disclosure reviewed, with a finding",
-  "audit:checkpoint": "Ask for a checkpoint now",
+  "agreements:read": "Read agreements (any registered partner's client)",
+  "agreements:manage":
+    "Create, version and change the status of agreements (governance partners' clients only)",
+  "partners:read": "Read partners (any registered partner's client)",
+  "partners:manage":
+    "Register and change partners, their client ids and `governance` (governance partners' clients only)",
+  "routing:read": "Read the routing rules and calendars (any registered partner's client)",
+  "routing:manage": "Replace the routing rules (implies routing:read; governance partners' clients only)",
+  "audit:read":
+    "Read, export and verify the audit trail; read the break-glass review queue (governance partners' clients only)",
+  "audit:review":
+    "Mark a break-glass disclosure reviewed, with a finding, never one's own (governance partners' clients only)",
+  "audit:checkpoint": "Ask for a checkpoint now (governance partners' clients only)",
 } as const;
 export type Scope = keyof typeof SCOPES;
 

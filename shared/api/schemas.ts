@@ -208,8 +208,12 @@ export const PartnerViewSchema = z
     type: z.string(),
     areas: z.array(z.string()),
     clientIds: z.array(z.string()),
+    governance: z.boolean(),
     webhook: z.object({ url: z.string() }).nullable(),
     escalationContact: PartnerSchema.shape.escalationContact,
+    schoolDayStartsAt: PartnerSchema.shape.schoolDayStartsAt,
+    closures: PartnerSchema.shape.closures,
+    keyAdults: PartnerSchema.shape.keyAdults,
     createdAt: z.string(),
     updatedAt: z.string(),
     webhookSecret: z.string().optional().meta({
@@ -224,13 +228,18 @@ export const PartnerPatchSchema = z
     name: PartnerSchema.shape.name.optional(),
     areas: PartnerSchema.shape.areas.optional(),
     clientIds: PartnerSchema.shape.clientIds.optional(),
+    governance: PartnerSchema.shape.governance,
     webhook: PartnerSchema.shape.webhook,
     escalationContact: PartnerSchema.shape.escalationContact,
+    schoolDayStartsAt: PartnerSchema.shape.schoolDayStartsAt.nullable(),
+    closures: PartnerSchema.shape.closures.nullable(),
+    keyAdults: PartnerSchema.shape.keyAdults.nullable(),
   })
   .strict()
   .meta({
     id: "PartnerPatch",
-    description: "Members to change; `webhook: null` removes the webhook. `id` and `type` never change.",
+    description:
+      "Members to change; `webhook: null` removes the webhook, and `null` removes a school's `schoolDayStartsAt`, `closures` or `keyAdults` (school partners only). `id` and `type` never change.",
   });
 
 export const WebhookSecretSchema = z

@@ -34,3 +34,17 @@ export function auditDraft(
     ...fields,
   };
 }
+
+/**
+ * The management and audit scopes administer or audit the whole hub, so a partner's own
+ * issuer must not be able to grant them: they count only for a governance partner's clients.
+ */
+export function isGovernanceScope(scope: string): boolean {
+  return scope.endsWith(":manage") || scope.startsWith("audit:");
+}
+
+/** The token's scopes that the hub honours for this partner. */
+export function honouredScopes(partner: Partner, scopes: ReadonlySet<string>): Set<string> {
+  if (partner.governance === true) return new Set(scopes);
+  return new Set([...scopes].filter((s) => !isGovernanceScope(s)));
+}

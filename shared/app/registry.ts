@@ -18,7 +18,7 @@ import {
   type Partner,
   type RoutingRule,
 } from "../domain/registry.js";
-import { validateRules } from "../domain/routing-validation.js";
+import { dueTimeProblems, validateRules } from "../domain/routing-validation.js";
 import { parseDuration } from "../domain/time.js";
 import { badRequest, conflict, type FieldError, notFound, validationFailed } from "../errors.js";
 import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookSecrets } from "../ports.js";
@@ -73,11 +73,41 @@ export function presentPartner(p: PartnerRecord) {
     type: p.type,
     areas: p.areas,
     clientIds: p.clientIds,
+    governance: p.governance ?? false,
     webhook: p.webhook ?? null,
     escalationContact: p.escalationContact ?? null,
+    ...schoolDay(p),
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
+}
+
+/** A school's own day and Key Adults, shown only where set (other partners have none). */
+function schoolDay(p: Partner) {
+  return {
+    ...(p.schoolDayStartsAt !== undefined ? { schoolDayStartsAt: p.schoolDayStartsAt } : {}),
+    ...(p.closures !== undefined ? { closures: p.closures } : {}),
+    ...(p.keyAdults !== undefined ? { keyAdults: p.keyAdults } : {}),
+  };
+}
+
+/** Apply a patch's school members (`null` removes one); only a school may have them. */
+function patchSchoolDay(partner: PartnerRecord, patch: PartnerPatch): PartnerRecord {
+  const next: PartnerRecord = { ...partner };
+  const errors: { path: string; message: string }[] = [];
+  for (const member of ["schoolDayStartsAt", "closures", "keyAdults"] as const) {
+    const value = patch[member];
+    if (value === undefined) continue;
+    if (value === null) {
+      delete next[member];
+      continue;
+    }
+    if (partner.type !== "school")
+      errors.push({ path: `/${member}`, message: "is for school partners only" });
+    Object.assign(next, { [member]: value });
+  }
+  if (errors.length > 0) throw validationFailed(errors);
+  return next;
 }
 
 function checkWebhook(
@@ -126,21 +156,35 @@ export interface PartnerPatch {
   name?: string | undefined;
   areas?: string[] | undefined;
   clientIds?: string[] | undefined;
+  governance?: boolean | undefined;
   webhook?: Partner["webhook"];
   escalationContact?: Partner["escalationContact"];
+  schoolDayStartsAt?: string | null | undefined;
+  closures?: string[] | null | undefined;
+  keyAdults?: Partner["keyAdults"] | null;
+}
+
+/** Granting or taking away governance is named in the trail: it decides who may administer the hub. */
+function changeReason(previous: Partner, next: Partner): string {
+  if ((previous.governance ?? false) === (next.governance ?? false)) return "updated";
+  return next.governance ? "governance_granted" : "governance_revoked";
 }
 
 export async function updatePartner(deps: RegistryDeps, caller: Caller, id: string, patch: PartnerPatch) {
   const previous = await deps.registry.getPartner(id);
   if (!previous) throw notFound("No such partner.");
+  // IG cannot lock itself out: another governance partner must take its governance away.
+  if (id === caller.partner.id && patch.governance === false)
+    throw conflict("A partner cannot take away its own governance.");
   checkWebhook(deps, patch.webhook);
   checkWebhook(deps, patch.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
   const next: PartnerRecord = {
-    ...previous.value,
+    ...patchSchoolDay(previous.value, patch),
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.areas !== undefined ? { areas: patch.areas } : {}),
     ...(patch.clientIds !== undefined ? { clientIds: [...new Set(patch.clientIds)] } : {}),
+    ...(patch.governance !== undefined ? { governance: patch.governance } : {}),
     ...(patch.webhook !== undefined ? { webhook: patch.webhook } : {}),
     ...(patch.escalationContact !== undefined ? { escalationContact: patch.escalationContact } : {}),
     updatedAt: at,
@@ -151,7 +195,14 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
   const secret = pushesTo(next) && !existing ? newWebhookSecret() : null;
   const secrets = secret ? { current: secret, previous: null, previousValidUntil: null } : null;
   const result = await deps.registry.updatePartner(previous, next, secrets, [
-    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, "updated"),
+    changeEvent(
+      deps,
+      caller,
+      at,
+      "partner_changed",
+      { kind: "partner", id },
+      changeReason(previous.value, next),
+    ),
   ]);
   if (result === "conflict")
     throw conflict("The partner changed while it was being updated; read it and try again.");
@@ -326,7 +377,10 @@ export async function readRoutingRules(deps: RegistryDeps) {
 
 export async function replaceRoutingRules(deps: RegistryDeps, caller: Caller, rules: RoutingRule[]) {
   const partners = await deps.registry.listPartners();
+  const areas = [...new Set(partners.flatMap((p) => p.areas))];
+  const calendars = await Promise.all(areas.map(async (area) => (await deps.registry.calendar(area)).value));
   const problems = validateRules(rules, partners);
+  if (problems.length === 0) problems.push(...dueTimeProblems(rules, calendars, deps.clock.now()));
   if (problems.length > 0)
     throw validationFailed(problems, "The routing rules are not valid; the rules in force are unchanged.");
   const current = await deps.registry.routingRuleSet();
@@ -382,6 +436,14 @@ export async function replaceCalendar(
     schoolHolidays: [...new Set(terms.schoolHolidays)].sort(),
     workingHours: terms.workingHours,
   };
+  // A calendar on which a rule's due time cannot be computed would fail submissions: refuse it.
+  const problems = dueTimeProblems(await deps.registry.routingRules(), [calendar], deps.clock.now());
+  if (problems.length > 0) {
+    throw validationFailed(
+      problems.map((p) => ({ path: "/workingHours", message: `routing ${p.path.slice(1)}: ${p.message}` })),
+      "The routing rules in force could not compute their due times on this calendar; it is unchanged.",
+    );
+  }
   const result = await deps.registry.replaceCalendar(calendar, current.revision, [
     changeEvent(deps, caller, at, "routing_changed", { kind: "calendar", id: area }, "calendar_replaced"),
   ]);

@@ -1,4 +1,5 @@
-import { conflict, notFound } from "../errors.js";
+import type { Actor } from "../domain/audit.js";
+import { conflict, notFound, selfReview } from "../errors.js";
 import type { BreakGlassReview, Clock, Ids, Page, ReviewStore } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
 
@@ -24,6 +25,14 @@ export async function readReview(deps: ReviewDeps, id: string): Promise<BreakGla
   return review;
 }
 
+/**
+ * Every kind of review (break glass, withheld) goes through here: the user who made a
+ * decision never reviews it. A `sub` names one user at the issuer, whichever client they use.
+ */
+export function assertNotOwnDecision(caller: Caller, decidedBy: Actor): void {
+  if (decidedBy.sub !== null && decidedBy.sub === caller.sub) throw selfReview();
+}
+
 /** The finding is audited; the note is IG's free text and stays with the review. */
 export async function recordFinding(
   deps: ReviewDeps,
@@ -33,6 +42,7 @@ export async function recordFinding(
   note: string | undefined,
 ): Promise<BreakGlassReview> {
   const review = await readReview(deps, id);
+  assertNotOwnDecision(caller, review.disclosedBy);
   if (review.status === "reviewed") throw conflict("This break-glass disclosure has already been reviewed.");
   const at = deps.clock.now().toISOString();
   const next: BreakGlassReview = {

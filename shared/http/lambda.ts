@@ -9,8 +9,15 @@ import {
   type RouteSpec,
   routes,
 } from "../api/routes.js";
-import type { Caller } from "../app/context.js";
-import { forbidden, insufficientScope, LanternError, methodNotAllowed, notFound } from "../errors.js";
+import { type Caller, honouredScopes } from "../app/context.js";
+import {
+  forbidden,
+  insufficientScope,
+  LanternError,
+  methodNotAllowed,
+  notFound,
+  notGovernance,
+} from "../errors.js";
 import type { Clock, RegistryStore } from "../ports.js";
 import { type AuthConfig, bearerToken, hasScope, verifyAccessToken } from "./auth.js";
 import type { Logger } from "./log.js";
@@ -75,8 +82,12 @@ async function authenticate(
   const identity = await verifyAccessToken(token, await deps.auth(), deps.clock.now());
   const partner = await deps.registry.partnerByClientId(identity.clientId);
   if (!partner) throw forbidden("This OAuth client is not registered to any partner.");
-  if (!hasScope(identity.scopes, route.scope)) throw insufficientScope(route.scope);
-  return { partner, sub: identity.sub, clientId: identity.clientId, scopes: identity.scopes, requestId };
+  const scopes = honouredScopes(partner, identity.scopes);
+  if (!hasScope(scopes, route.scope)) {
+    if (hasScope(identity.scopes, route.scope)) throw notGovernance(route.scope);
+    throw insufficientScope(route.scope);
+  }
+  return { partner, sub: identity.sub, clientId: identity.clientId, scopes, requestId };
 }
 
 function toResponse(result: HttpResult, requestId: string): APIGatewayProxyResult {

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type RouteSpec, routes, SCOPES, type Scope } from "../../shared/api/routes.js";
 import { ConcernReceiptSchema } from "../../shared/api/schemas.js";
+import { isGovernanceScope } from "../../shared/app/context.js";
 import { amyConcern } from "../support/fixtures.js";
 import { call, type Hub, startHub } from "../support/hub.js";
 
 /**
  * Generated from the route table: every scoped route answers 401 without a token, 403 with
  * every scope but its own, and neither with its own; public routes need no token; and no
- * route under a notification or a concern serves another partner's record.
+ * route under a notification or a concern serves another partner's record. The management
+ * and audit scopes count only for a governance partner's clients, and nobody reviews their own
+ * decision.
  */
 
 const ALL_SCOPES = Object.keys(SCOPES) as Scope[];
@@ -210,6 +213,93 @@ describe("the authorisation matrix, generated from the route table", () => {
       }
     },
   );
+
+  const governed = scoped.filter((r) => isGovernanceScope(r.scope));
+  const readOnly = scoped.filter((r) => r.group === "registry" && !isGovernanceScope(r.scope));
+  /** Registered clients of partners without `governance: true`, each holding every scope. */
+  const ungoverned = ["essex-mash-portal", "st-marys-primary-app", "essex-health-app"];
+
+  it("marks every management and audit route as governed", () => {
+    expect(governed.map((r) => r.scope)).toEqual(
+      expect.arrayContaining(["agreements:manage", "partners:manage", "routing:manage", "audit:read"]),
+    );
+    expect(governed.length).toBeGreaterThan(15);
+  });
+
+  it.each(governed.map((r) => [label(r), r] as const))(
+    "%s: 403 for a non-governance partner's client, whatever its token holds",
+    async (_, route) => {
+      for (const client of ungoverned) {
+        // Prepare
+        const token = await hub.token(client, ALL_SCOPES.join(" "), "their-own-ig");
+
+        // Act
+        const response = await requestAs(route, token);
+
+        // Assess
+        expect({ client, status: response.status }).toEqual({ client, status: 403 });
+        expect(response.headers.get("content-type")).toBe("application/problem+json");
+        expect(response.json.type).toBe("https://lantern.example/problems/not-governance-partner");
+      }
+    },
+  );
+
+  it.each(readOnly.map((r) => [label(r), r] as const))(
+    "%s: a read scope still serves a non-governance partner",
+    async (_, route) => {
+      // Act
+      const token = await hub.token("essex-mash-portal", route.scope, "mash-reader");
+      const response = await requestAs(route, token);
+
+      // Assess
+      expect(response.status).toBe(200);
+    },
+  );
+
+  it("refuses a self-review with 403 and leaves the decision for another reviewer", async () => {
+    // Prepare: pc-self breaks glass, then holds the review scope too.
+    const officer = await hub.token("essex-police-app", "concerns:submit", "pc-self");
+    const receipt = ConcernReceiptSchema.parse(
+      (
+        await call(hub, "POST", "/v1/concerns", {
+          token: officer,
+          body: amyConcern({
+            concernType: "neglect_or_abuse",
+            breakGlass: { justification: "Immediate risk to life: health must know tonight." },
+          }),
+        })
+      ).json,
+    );
+    const reviewId = receipt.notifications.find((n) => n.recipientId === "essex-health")?.id;
+    const finding = { finding: "justified", note: "Risk confirmed" };
+    const path = `/v1/audit/reviews/${reviewId}`;
+
+    // Act: the same user, from the IG client as from the police client, then someone else.
+    const fromIg = await call(hub, "POST", path, {
+      token: await hub.token("essex-police-ig", "audit:read audit:review", "pc-self"),
+      body: finding,
+    });
+    const fromApp = await call(hub, "POST", path, {
+      token: await hub.token("essex-police-app", "audit:review", "pc-self"),
+      body: finding,
+    });
+    const pending = await call(hub, "GET", path, {
+      token: await hub.token("essex-police-ig", "audit:read", "ig-1"),
+    });
+    const other = await call(hub, "POST", path, {
+      token: await hub.token("essex-police-ig", "audit:review", "ig-1"),
+      body: finding,
+    });
+
+    // Assess
+    for (const refused of [fromIg, fromApp]) {
+      expect(refused.status).toBe(403);
+      expect(refused.json.type).toBe("https://lantern.example/problems/self-review");
+    }
+    expect(pending.json.status).toBe("pending");
+    expect(other.status).toBe(200);
+    expect(other.json.reviewedBy).toMatchObject({ sub: "ig-1" });
+  });
 
   it("leaves the other partner's notification and concern as they were", async () => {
     // Act
