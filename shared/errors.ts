@@ -26,9 +26,18 @@ export const validationFailed = (errors: FieldError[], detail = "The request is 
 
 export const badRequest = (detail: string) => new LanternError("bad-request", 400, "Bad request", detail);
 
-export const unauthorized = (detail: string) =>
+/**
+ * 401. `detail` says which check failed, and so does `error_description` (RFC 6750 §3: printable
+ * ASCII without a double quote or backslash). With no credentials at all, RFC 6750 §3.1 wants no error code.
+ */
+export const unauthorized = (detail: string, options: { tokenSent?: boolean } = {}) =>
   new LanternError("unauthorized", 401, "Authentication required", detail, {
-    headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+    headers: {
+      "WWW-Authenticate":
+        options.tokenSent === false
+          ? "Bearer"
+          : `Bearer error="invalid_token", error_description="${detail.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "'")}"`,
+    },
   });
 
 export const insufficientScope = (scope: string) =>

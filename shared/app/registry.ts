@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   addVersion,
   changeStatus,
@@ -20,9 +19,13 @@ import {
 } from "../domain/registry.js";
 import { dueTimeProblems, validateRules } from "../domain/routing-validation.js";
 import { parseDuration } from "../domain/time.js";
+import type { HostResolver } from "../domain/webhook-destination.js";
 import { badRequest, conflict, type FieldError, notFound, validationFailed } from "../errors.js";
-import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookSecrets } from "../ports.js";
+import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookOwner } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
+import { checkWebhook, contactSecretsChange, freshSecrets, rotatedSecrets } from "./partner-webhooks.js";
+
+export { newWebhookSecret, WEBHOOK_ROTATION_OVERLAP_MS } from "./partner-webhooks.js";
 
 /**
  * Information governance runs Lantern's policy through these: partners, data-sharing
@@ -33,13 +36,8 @@ export interface RegistryDeps {
   ids: Ids;
   registry: RegistryStore;
   webhookHttpsOnly: boolean;
-}
-
-export const WEBHOOK_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
-
-/** `whsec_` + base64 of 32 random bytes, as the Standard Webhooks specification has it. */
-export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString("base64")}`;
+  /** Resolves webhook hosts to check where they lead (https-only mode). */
+  resolveHost: HostResolver;
 }
 
 function changeEvent(
@@ -62,9 +60,6 @@ function changeEvent(
     requestId: caller.requestId,
   });
 }
-
-/** Does anything get pushed for this partner? Then it needs a signing secret. */
-const pushesTo = (p: Partner) => Boolean(p.webhook || p.escalationContact?.webhook);
 
 export function presentPartner(p: PartnerRecord) {
   return {
@@ -110,27 +105,9 @@ function patchSchoolDay(partner: PartnerRecord, patch: PartnerPatch): PartnerRec
   return next;
 }
 
-function checkWebhook(
-  deps: RegistryDeps,
-  webhook: { url: string } | null | undefined,
-  path = "/webhook/url",
-): void {
-  if (!webhook) return;
-  const protocol = new URL(webhook.url).protocol;
-  const allowed = deps.webhookHttpsOnly ? ["https:"] : ["https:", "http:"];
-  if (!allowed.includes(protocol)) {
-    throw validationFailed([
-      {
-        path,
-        message: deps.webhookHttpsOnly ? "must be an https URL" : "must be an http or https URL",
-      },
-    ]);
-  }
-}
-
 export async function registerPartner(deps: RegistryDeps, caller: Caller, input: Partner) {
-  checkWebhook(deps, input.webhook);
-  checkWebhook(deps, input.escalationContact?.webhook, "/escalationContact/webhook/url");
+  await checkWebhook(deps, input.webhook);
+  await checkWebhook(deps, input.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
   const partner: PartnerRecord = {
     ...input,
@@ -139,17 +116,24 @@ export async function registerPartner(deps: RegistryDeps, caller: Caller, input:
     createdAt: at,
     updatedAt: at,
   };
-  const secret = pushesTo(partner) ? newWebhookSecret() : null;
-  const secrets: WebhookSecrets | null = secret
-    ? { current: secret, previous: null, previousValidUntil: null }
-    : null;
-  const result = await deps.registry.createPartner(partner, secrets, [
-    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id: partner.id }, "registered"),
-  ]);
+  // The partner and its escalation contact each get their own secret, shown once here: a
+  // contact holding the partner's secret could forge messages to the partner.
+  const secrets = partner.webhook ? freshSecrets() : null;
+  const contactSecrets = partner.escalationContact?.webhook ? freshSecrets() : null;
+  const result = await deps.registry.createPartner(
+    partner,
+    secrets,
+    [changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id: partner.id }, "registered")],
+    contactSecrets,
+  );
   if (result === "id_taken") throw conflict(`A partner with id ${partner.id} is already registered.`);
   if (result === "client_taken")
     throw conflict("One of these client ids already belongs to another partner.");
-  return { ...presentPartner(partner), ...(secret ? { webhookSecret: secret } : {}) };
+  return {
+    ...presentPartner(partner),
+    ...(secrets ? { webhookSecret: secrets.current } : {}),
+    ...(contactSecrets ? { escalationContactWebhookSecret: contactSecrets.current } : {}),
+  };
 }
 
 export interface PartnerPatch {
@@ -176,8 +160,8 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
   // IG cannot lock itself out: another governance partner must take its governance away.
   if (id === caller.partner.id && patch.governance === false)
     throw conflict("A partner cannot take away its own governance.");
-  checkWebhook(deps, patch.webhook);
-  checkWebhook(deps, patch.escalationContact?.webhook, "/escalationContact/webhook/url");
+  await checkWebhook(deps, patch.webhook);
+  await checkWebhook(deps, patch.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
   const next: PartnerRecord = {
     ...patchSchoolDay(previous.value, patch),
@@ -189,48 +173,73 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
     ...(patch.escalationContact !== undefined ? { escalationContact: patch.escalationContact } : {}),
     updatedAt: at,
   };
-  // A secret is made, and shown once, when a partner first gets a webhook; changing the
-  // URL keeps the secret the partner already holds (rotate it with webhook-secret).
-  const existing = pushesTo(next) ? await deps.registry.webhookSecrets(id) : null;
-  const secret = pushesTo(next) && !existing ? newWebhookSecret() : null;
-  const secrets = secret ? { current: secret, previous: null, previousValidUntil: null } : null;
-  const result = await deps.registry.updatePartner(previous, next, secrets, [
-    changeEvent(
-      deps,
-      caller,
-      at,
-      "partner_changed",
-      { kind: "partner", id },
-      changeReason(previous.value, next),
-    ),
-  ]);
+  // A secret is made, and shown once, when a partner (or its escalation contact) first gets a
+  // webhook; changing the URL keeps the secret already held (rotate it with webhook-secret).
+  const secrets = next.webhook && !(await deps.registry.webhookSecrets(id)) ? freshSecrets() : null;
+  const contactSecrets = await contactSecretsChange(deps, id, previous.value, next);
+  const result = await deps.registry.updatePartner(
+    previous,
+    next,
+    secrets,
+    [
+      changeEvent(
+        deps,
+        caller,
+        at,
+        "partner_changed",
+        { kind: "partner", id },
+        changeReason(previous.value, next),
+      ),
+    ],
+    contactSecrets,
+  );
   if (result === "conflict")
     throw conflict("The partner changed while it was being updated; read it and try again.");
   if (result === "client_taken")
     throw conflict("One of these client ids already belongs to another partner.");
-  return { ...presentPartner(next), ...(secret ? { webhookSecret: secret } : {}) };
+  return {
+    ...presentPartner(next),
+    ...(secrets ? { webhookSecret: secrets.current } : {}),
+    ...(contactSecrets && contactSecrets !== "remove"
+      ? { escalationContactWebhookSecret: contactSecrets.current }
+      : {}),
+  };
 }
 
 /** A new secret; the old one keeps signing beside it for 24 hours so receivers can switch over. */
-export async function rotateWebhookSecret(deps: RegistryDeps, caller: Caller, id: string) {
+export function rotateWebhookSecret(deps: RegistryDeps, caller: Caller, id: string) {
+  return rotate(deps, caller, id, "partner");
+}
+
+/** The same for the escalation contact's own secret (the partner's is untouched). */
+export function rotateEscalationContactWebhookSecret(deps: RegistryDeps, caller: Caller, id: string) {
+  return rotate(deps, caller, id, "escalation_contact");
+}
+
+async function rotate(deps: RegistryDeps, caller: Caller, id: string, owner: WebhookOwner) {
   const partner = await deps.registry.getPartner(id);
   if (!partner) throw notFound("No such partner.");
-  if (!partner.value.webhook) throw conflict("This partner has no webhook: set one with PATCH first.");
-  const existing = await deps.registry.webhookSecrets(id);
+  if (owner === "partner" && !partner.value.webhook)
+    throw conflict("This partner has no webhook: set one with PATCH first.");
+  if (owner === "escalation_contact" && !partner.value.escalationContact?.webhook)
+    throw conflict("This partner's escalation contact has no webhook: set one with PATCH first.");
   const now = deps.clock.now();
   const at = now.toISOString();
-  const secret = newWebhookSecret();
-  const previousValidUntil = new Date(now.getTime() + WEBHOOK_ROTATION_OVERLAP_MS).toISOString();
-  const secrets: WebhookSecrets = {
-    current: secret,
-    previous: existing?.current ?? null,
-    previousValidUntil: existing ? previousValidUntil : null,
-  };
-  const result = await deps.registry.updatePartner(partner, { ...partner.value, updatedAt: at }, secrets, [
-    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, "webhook_secret_rotated"),
-  ]);
+  const secrets = rotatedSecrets(await deps.registry.webhookSecrets(id, owner), now);
+  const reason = owner === "partner" ? "webhook_secret_rotated" : "escalation_contact_webhook_secret_rotated";
+  const events = [changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, reason)];
+  const result =
+    owner === "partner"
+      ? await deps.registry.updatePartner(partner, { ...partner.value, updatedAt: at }, secrets, events)
+      : await deps.registry.updatePartner(
+          partner,
+          { ...partner.value, updatedAt: at },
+          null,
+          events,
+          secrets,
+        );
   if (result !== "ok") throw conflict("The partner changed while its secret was being rotated; try again.");
-  return { webhookSecret: secret, previousSecretValidUntil: secrets.previousValidUntil };
+  return { webhookSecret: secrets.current, previousSecretValidUntil: secrets.previousValidUntil };
 }
 
 export async function readPartner(deps: RegistryDeps, id: string) {
