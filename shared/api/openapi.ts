@@ -2,7 +2,14 @@ import { z } from "zod";
 import { PROBLEM_TYPE_BASE } from "../http/problem.js";
 import { MAX_BODY_BYTES } from "../http/request.js";
 import { examples } from "./examples.js";
-import { type HeaderSpec, type OperationId, type RouteSpec, routes, SCOPES } from "./routes.js";
+import {
+  type HeaderSpec,
+  type OperationId,
+  type ResponseSpec,
+  type RouteSpec,
+  routes,
+  SCOPES,
+} from "./routes.js";
 import { ProblemSchema, WebhookPayloadSchema } from "./schemas.js";
 
 /**
@@ -105,22 +112,28 @@ const ERROR_HEADERS: Record<number, Record<string, HeaderSpec>> = {
   },
 };
 
+function mediaOf(spec: ResponseSpec, example: unknown) {
+  const content: Record<string, unknown> = {};
+  if (spec.schema || spec.contentType) {
+    content[spec.contentType ?? "application/json"] = {
+      ...(spec.schema ? { schema: ref(spec.schema) } : {}),
+      ...(example !== undefined ? { example } : {}),
+    };
+  }
+  for (const other of spec.also ?? []) {
+    content[other.contentType] = {
+      ...(other.schema ? { schema: ref(other.schema) } : {}),
+      ...(other.jsonSchema ? { schema: other.jsonSchema } : {}),
+    };
+  }
+  return content;
+}
+
 function operation(route: RouteSpec) {
   const example = examples[route.operationId as OperationId];
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
-    const media = {
-      ...(spec.schema ? { schema: ref(spec.schema) } : {}),
-      ...(example?.response !== undefined && status.startsWith("2") ? { example: example.response } : {}),
-    };
-    const content: Record<string, unknown> = {};
-    if (spec.schema || spec.contentType) content[spec.contentType ?? "application/json"] = media;
-    for (const other of spec.also ?? []) {
-      content[other.contentType] = {
-        ...(other.schema ? { schema: ref(other.schema) } : {}),
-        ...(other.jsonSchema ? { schema: other.jsonSchema } : {}),
-      };
-    }
+    const content = mediaOf(spec, status.startsWith("2") ? example?.response : undefined);
     responses[status] = {
       description: spec.description,
       ...(spec.headers ? { headers: responseHeaders(spec.headers) } : {}),
