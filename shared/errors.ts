@@ -26,6 +26,15 @@ export const validationFailed = (errors: FieldError[], detail = "The request is 
 
 export const badRequest = (detail: string) => new LanternError("bad-request", 400, "Bad request", detail);
 
+/** A cursor this hub did not issue, or issued for another query or another caller. */
+export const invalidCursor = () =>
+  new LanternError(
+    "invalid-cursor",
+    400,
+    "Bad request",
+    "The cursor is not valid for this query: pass nextCursor exactly as it was returned, with the same filters, as the same caller.",
+  );
+
 export const unauthorized = (detail: string) =>
   new LanternError("unauthorized", 401, "Authentication required", detail, {
     headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },

@@ -15,7 +15,7 @@ import {
   startDynamoLocal,
   storeAccessKeyId,
 } from "./dynamodb-local.js";
-import { checkpointKeys, issuerKey, subjectKey } from "./keys.js";
+import { checkpointKeys, cursorKey, issuerKey, subjectKey } from "./keys.js";
 import { createLocalServer, type LambdaHandler } from "./server.js";
 
 /**
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     throw new StartupError(`${ENV.issuer} is set, so ${ENV.jwksUrl} must be set too.`);
   }
   env[ENV.subjectKey] ||= subjectKey(dataDir);
+  env[ENV.cursorKey] ||= cursorKey(dataDir);
   if (!env[ENV.checkpointKmsKeyId]) env[ENV.checkpointKey] = JSON.stringify(await checkpointKeys(dataDir));
 
   let ready = false;

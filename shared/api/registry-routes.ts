@@ -10,6 +10,7 @@ import type { RouteSpec } from "./routes.js";
 import {
   CoverageQuerySchema,
   CoverageSchema,
+  ListQuerySchema,
   PartnerPatchSchema,
   PartnerViewSchema,
   page,
@@ -43,8 +44,9 @@ export const registryRoutes = [
     scope: "partners:read",
     summary: "List partners",
     tags: ["Partners"],
+    query: ListQuerySchema,
     responses: { 200: { description: "Every partner.", schema: page(PartnerViewSchema, "PartnerPage") } },
-    errors: AUTH_ERRORS,
+    errors: [400, ...AUTH_ERRORS],
   },
   {
     operationId: "readPartner",
@@ -103,8 +105,9 @@ export const registryRoutes = [
     scope: "agreements:read",
     summary: "List agreements with every version",
     tags: ["Agreements"],
+    query: ListQuerySchema,
     responses: { 200: { description: "Every agreement.", schema: page(AgreementSchema, "AgreementPage") } },
-    errors: AUTH_ERRORS,
+    errors: [400, ...AUTH_ERRORS],
   },
   {
     operationId: "agreementCoverage",

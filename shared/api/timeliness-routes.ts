@@ -8,6 +8,7 @@ import {
   EscalationQuerySchema,
   EscalationSchema,
   IdParamsSchema,
+  ListQuerySchema,
   page,
   TimelinessQuerySchema,
   TimelinessSchema,
@@ -70,8 +71,9 @@ export const timelinessRoutes = [
     summary: "Push deliveries of one of your notifications, with every attempt",
     tags: ["Notifications"],
     params: IdParamsSchema,
+    query: ListQuerySchema,
     responses: { 200: { description: "The deliveries.", schema: page(DeliverySchema, "DeliveryPage") } },
-    errors: [...AUTH_ERRORS, 404],
+    errors: [400, ...AUTH_ERRORS, 404],
   },
   {
     operationId: "redeliver",
