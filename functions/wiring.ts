@@ -8,6 +8,7 @@ import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.js";
+import { DynamoSubjectLinks } from "../shared/adapters/dynamodb/subject-links.js";
 import { DynamoTimelinessStore } from "../shared/adapters/dynamodb/timeliness-store.js";
 import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
@@ -144,6 +145,7 @@ function build(env: NodeJS.ProcessEnv) {
     reviews: concerns,
     audit,
     subjectKey: () => readSubjectKey(env),
+    subjects: new DynamoSubjectLinks(doc, tables),
     http,
     publicJwks: inlineJwks ?? null,
   };

@@ -140,6 +140,16 @@ export const DEMO_AGREEMENTS: Agreement[] = [
     { min: 0, max: 17 },
     ["essex"],
   ),
+  // Operation Encompass for children on no school's roll: the local authority hears instead.
+  agreement(
+    "encompass-essex-la",
+    "Operation Encompass: Essex children not on a school roll",
+    "essex-edt",
+    ["domestic_abuse_child_present", "online_harm"],
+    ["identity", "education", "voice_of_child"],
+    { min: 4, max: 17 },
+    ["essex"],
+  ),
 ];
 
 const MASH_DUE = { kind: "by_risk", red: "PT4H", amber: "PT24H", green: "PT72H" } as const;

@@ -5,6 +5,7 @@ import type { ConcernSubmission } from "./domain/concern.js";
 import type { Payload } from "./domain/minimise.js";
 import type { Agreement, Partner, RoutingRule } from "./domain/registry.js";
 import type { UnresolvedRoute } from "./domain/routing.js";
+import type { IdentityLinks, SubjectResolution } from "./domain/subject.js";
 import type { DataCategory, NotificationStatus, Outcome, RefusalReason } from "./domain/vocabulary.js";
 
 /** What the use cases need from the world. Adapters (DynamoDB, local keys) implement these. */
@@ -185,6 +186,13 @@ export interface ConcernStore {
   findIdempotency(partnerId: string, key: string): Promise<Idempotency | null>;
   getConcern(id: string): Promise<ConcernRecord | null>;
   getNotifications(ids: readonly string[]): Promise<NotificationRecord[]>;
+}
+
+/** The identity links of the subject-id rules (NHS number ↔ name id), each written once. */
+export interface SubjectLinkStore {
+  identityLinks(nhsKey: string, nameId: string): Promise<IdentityLinks>;
+  /** Write every claim or none; "taken" when another writer made one of them first. */
+  claimLinks(claims: SubjectResolution["claims"], at: string): Promise<"ok" | "taken">;
 }
 
 export interface NotificationStore {

@@ -214,6 +214,9 @@ export const PartnerViewSchema = z
     governance: z.boolean(),
     webhook: z.object({ url: z.string() }).nullable(),
     escalationContact: PartnerSchema.shape.escalationContact,
+    schoolDayStartsAt: PartnerSchema.shape.schoolDayStartsAt,
+    closures: PartnerSchema.shape.closures,
+    keyAdults: PartnerSchema.shape.keyAdults,
     createdAt: z.string(),
     updatedAt: z.string(),
     webhookSecret: z.string().optional().meta({
@@ -231,11 +234,15 @@ export const PartnerPatchSchema = z
     governance: PartnerSchema.shape.governance,
     webhook: PartnerSchema.shape.webhook,
     escalationContact: PartnerSchema.shape.escalationContact,
+    schoolDayStartsAt: PartnerSchema.shape.schoolDayStartsAt.nullable(),
+    closures: PartnerSchema.shape.closures.nullable(),
+    keyAdults: PartnerSchema.shape.keyAdults.nullable(),
   })
   .strict()
   .meta({
     id: "PartnerPatch",
-    description: "Members to change; `webhook: null` removes the webhook. `id` and `type` never change.",
+    description:
+      "Members to change; `webhook: null` removes the webhook, and `null` removes a school's `schoolDayStartsAt`, `closures` or `keyAdults` (school partners only). `id` and `type` never change.",
   });
 
 export const WebhookSecretSchema = z

@@ -18,7 +18,7 @@ import {
   type Partner,
   type RoutingRule,
 } from "../domain/registry.js";
-import { validateRules } from "../domain/routing-validation.js";
+import { dueTimeProblems, validateRules } from "../domain/routing-validation.js";
 import { parseDuration } from "../domain/time.js";
 import { badRequest, conflict, type FieldError, notFound, validationFailed } from "../errors.js";
 import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookSecrets } from "../ports.js";
@@ -76,9 +76,38 @@ export function presentPartner(p: PartnerRecord) {
     governance: p.governance ?? false,
     webhook: p.webhook ?? null,
     escalationContact: p.escalationContact ?? null,
+    ...schoolDay(p),
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
+}
+
+/** A school's own day and Key Adults, shown only where set (other partners have none). */
+function schoolDay(p: Partner) {
+  return {
+    ...(p.schoolDayStartsAt !== undefined ? { schoolDayStartsAt: p.schoolDayStartsAt } : {}),
+    ...(p.closures !== undefined ? { closures: p.closures } : {}),
+    ...(p.keyAdults !== undefined ? { keyAdults: p.keyAdults } : {}),
+  };
+}
+
+/** Apply a patch's school members (`null` removes one); only a school may have them. */
+function patchSchoolDay(partner: PartnerRecord, patch: PartnerPatch): PartnerRecord {
+  const next: PartnerRecord = { ...partner };
+  const errors: { path: string; message: string }[] = [];
+  for (const member of ["schoolDayStartsAt", "closures", "keyAdults"] as const) {
+    const value = patch[member];
+    if (value === undefined) continue;
+    if (value === null) {
+      delete next[member];
+      continue;
+    }
+    if (partner.type !== "school")
+      errors.push({ path: `/${member}`, message: "is for school partners only" });
+    Object.assign(next, { [member]: value });
+  }
+  if (errors.length > 0) throw validationFailed(errors);
+  return next;
 }
 
 function checkWebhook(
@@ -130,6 +159,9 @@ export interface PartnerPatch {
   governance?: boolean | undefined;
   webhook?: Partner["webhook"];
   escalationContact?: Partner["escalationContact"];
+  schoolDayStartsAt?: string | null | undefined;
+  closures?: string[] | null | undefined;
+  keyAdults?: Partner["keyAdults"] | null;
 }
 
 /** Granting or taking away governance is named in the trail: it decides who may administer the hub. */
@@ -148,7 +180,7 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
   checkWebhook(deps, patch.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
   const next: PartnerRecord = {
-    ...previous.value,
+    ...patchSchoolDay(previous.value, patch),
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.areas !== undefined ? { areas: patch.areas } : {}),
     ...(patch.clientIds !== undefined ? { clientIds: [...new Set(patch.clientIds)] } : {}),
@@ -345,7 +377,10 @@ export async function readRoutingRules(deps: RegistryDeps) {
 
 export async function replaceRoutingRules(deps: RegistryDeps, caller: Caller, rules: RoutingRule[]) {
   const partners = await deps.registry.listPartners();
+  const areas = [...new Set(partners.flatMap((p) => p.areas))];
+  const calendars = await Promise.all(areas.map(async (area) => (await deps.registry.calendar(area)).value));
   const problems = validateRules(rules, partners);
+  if (problems.length === 0) problems.push(...dueTimeProblems(rules, calendars, deps.clock.now()));
   if (problems.length > 0)
     throw validationFailed(problems, "The routing rules are not valid; the rules in force are unchanged.");
   const current = await deps.registry.routingRuleSet();
@@ -401,6 +436,14 @@ export async function replaceCalendar(
     schoolHolidays: [...new Set(terms.schoolHolidays)].sort(),
     workingHours: terms.workingHours,
   };
+  // A calendar on which a rule's due time cannot be computed would fail submissions: refuse it.
+  const problems = dueTimeProblems(await deps.registry.routingRules(), [calendar], deps.clock.now());
+  if (problems.length > 0) {
+    throw validationFailed(
+      problems.map((p) => ({ path: "/workingHours", message: `routing ${p.path.slice(1)}: ${p.message}` })),
+      "The routing rules in force could not compute their due times on this calendar; it is unchanged.",
+    );
+  }
   const result = await deps.registry.replaceCalendar(calendar, current.revision, [
     changeEvent(deps, caller, at, "routing_changed", { kind: "calendar", id: area }, "calendar_replaced"),
   ]);

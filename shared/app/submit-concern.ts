@@ -3,7 +3,6 @@ import { type AuditDraft, canonicalJson, payloadDigest, sha256Hex } from "../dom
 import type { ConcernSubmission } from "../domain/concern.js";
 import { minimise } from "../domain/minimise.js";
 import { type Route, route } from "../domain/routing.js";
-import { subjectIdFor } from "../domain/subject.js";
 import { ageOn, utc } from "../domain/time.js";
 import { MAX_SUBJECT_AGE, type RefusalReason } from "../domain/vocabulary.js";
 import { conflict, type FieldError, validationFailed } from "../errors.js";
@@ -17,8 +16,10 @@ import type {
   NotificationRecord,
   RegistryStore,
   StoredResponse,
+  SubjectLinkStore,
 } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
+import { subjectIdOf } from "./subjects.js";
 import { pushesFor } from "./timeliness.js";
 
 export interface SubmitDeps {
@@ -27,6 +28,7 @@ export interface SubmitDeps {
   registry: RegistryStore;
   concerns: ConcernStore;
   subjectKey: Uint8Array;
+  subjects: SubjectLinkStore;
 }
 
 /** How long a repeated Idempotency-Key answers with the first response. */
@@ -89,7 +91,7 @@ export async function submitConcern(
   const now = deps.clock.now();
   checkAgainstClock(concern, now);
   const receivedAt = utc(now);
-  const subjectId = subjectIdFor(deps.subjectKey, concern.subject);
+  const subjectId = await subjectIdOf(deps, concern.subject);
   const [rules, partners, agreements, calendar] = await Promise.all([
     deps.registry.routingRules(),
     deps.registry.listPartners(),

@@ -1,3 +1,4 @@
+import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from "./bank-holidays.js";
 import { isoDate, londonParts, londonTimeToUtc } from "./time.js";
 
 /**
@@ -17,8 +18,20 @@ export interface Calendar {
 
 export const DEFAULT_WORKING_HOURS = { start: "08:00", end: "18:00" };
 
-export function defaultCalendar(area: string): Calendar {
-  return { area, holidays: [], schoolHolidays: [], workingHours: { ...DEFAULT_WORKING_HOURS } };
+/**
+ * An area's calendar until IG sets one: the bank holidays of England and Wales (from the
+ * generated list unless others are passed in), no school holidays, 08:00-18:00.
+ */
+export function defaultCalendar(
+  area: string,
+  bankHolidays: readonly string[] = ENGLAND_AND_WALES_BANK_HOLIDAYS,
+): Calendar {
+  return {
+    area,
+    holidays: [...bankHolidays],
+    schoolHolidays: [],
+    workingHours: { ...DEFAULT_WORKING_HOURS },
+  };
 }
 
 /** Days on which no school opens: the input of `nextSchoolDay`. */

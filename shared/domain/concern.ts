@@ -1,6 +1,23 @@
 import { z } from "zod";
+import { isValidNhsNumber, normaliseNhsNumber } from "./subject.js";
 import { calendarDate, dateTime, requiredText, slug, text } from "./text.js";
 import { CONCERN_TYPES, RISK_RATINGS } from "./vocabulary.js";
+
+/** Where a child is a registered pupil, if anywhere (Domestic Abuse Act 2021 s49A). */
+export const EDUCATION_STATUSES = ["on_roll", "home_educated", "not_on_roll"] as const;
+export type EducationStatus = (typeof EDUCATION_STATUSES)[number];
+
+/** The consistent identifier (Children Act 2004 s16LC): spaces allowed, stored without them. */
+export const NhsNumberSchema = z
+  .string()
+  .max(16)
+  .refine(isValidNhsNumber, "must be a 10-digit NHS number with a valid Modulus 11 check digit")
+  .transform(normaliseNhsNumber)
+  .meta({
+    description:
+      "NHS number, the consistent identifier of Children Act 2004 s16LC: ten digits (spaces allowed and removed) with a valid Modulus 11 check digit. Part of `identity`.",
+    examples: ["9434765919"],
+  });
 
 /**
  * The body a police force submits. Every member is validated and unknown members are refused
@@ -30,8 +47,13 @@ export const SubjectSchema = z
     givenName: requiredText(100),
     familyName: requiredText(100),
     dateOfBirth: calendarDate,
+    nhsNumber: NhsNumberSchema.optional(),
     address: AddressSchema.optional(),
     schoolId: slug.optional().meta({ description: "The partner id of the child's school, if known." }),
+    educationStatus: z.enum(EDUCATION_STATUSES).optional().meta({
+      description:
+        "`on_roll` (the default when `schoolId` is given), `home_educated` or `not_on_roll`. Encompass routes (`subject_school`) for a home-educated child, one not on a roll, or one with no `schoolId` go to the area's `local_authority` instead.",
+    }),
     lookedAfter: z.boolean().optional(),
     specialCategory: SpecialCategorySchema.optional(),
   })

@@ -8,6 +8,7 @@ export interface Payload {
     givenName?: string;
     familyName?: string;
     dateOfBirth?: string;
+    nhsNumber?: string;
     address?: NonNullable<ConcernSubmission["subject"]["address"]>;
     schoolId?: string;
     lookedAfter?: boolean;
@@ -48,7 +49,11 @@ export function minimise(
   const payload: Payload = {};
 
   if (granted.has("identity")) {
-    Object.assign(subject, { subjectId }, pick(concern.subject, ["givenName", "familyName", "dateOfBirth"]));
+    Object.assign(
+      subject,
+      { subjectId },
+      pick(concern.subject, ["givenName", "familyName", "dateOfBirth", "nhsNumber"]),
+    );
   }
   if (granted.has("contact")) Object.assign(subject, pick(concern.subject, ["address"]));
   if (granted.has("education")) Object.assign(subject, pick(concern.subject, ["schoolId"]));

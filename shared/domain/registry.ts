@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { dateTime, requiredText, slug, text } from "./text.js";
-import { parseDuration } from "./time.js";
+import { MAX_DURATION_MS, parseDuration } from "./time.js";
 import { AGREEMENT_STATUSES, CONCERN_TYPES, DATA_CATEGORIES, PARTNER_TYPES } from "./vocabulary.js";
 
 /** The partner registry, data-sharing agreements and routing rules: Lantern's policy, as data. */
@@ -10,6 +10,24 @@ const clientId = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, "must be an OAuth client id (letters, digits, . _ : -)");
+
+const hhmmText = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
+
+export const KeyAdultSchema = z
+  .object({
+    sub: requiredText(255).meta({ description: "The `sub` of this person's access tokens." }),
+    name: requiredText(200),
+    email: text(254).optional(),
+    mobile: text(32).optional(),
+  })
+  .strict()
+  .meta({
+    id: "KeyAdult",
+    description: "A trained member of a school's staff who receives Operation Encompass notifications.",
+  });
+
+/** Members only an education setting has. */
+const SCHOOL_ONLY = ["schoolDayStartsAt", "closures", "keyAdults"] as const;
 
 export const PartnerSchema = z
   .object({
@@ -37,8 +55,27 @@ export const PartnerSchema = z
         description:
           "Who hears when a notification to this partner is overdue; pushed notification.overdue if it has a webhook.",
       }),
+    schoolDayStartsAt: hhmmText.optional().meta({
+      description:
+        "A school's own start of the school day (HH:MM, Europe/London): `next_school_day` routes to it fall due then instead of at the rule's `at`.",
+    }),
+    closures: z.array(z.iso.date()).max(100).optional().meta({
+      description:
+        "Dates (YYYY-MM-DD) a school is closed though the area's schools are open (INSET days): not school days for its notifications.",
+    }),
+    keyAdults: z.array(KeyAdultSchema).max(50).optional().meta({
+      description:
+        "A school's trained Key Adults, by their token `sub`. When listed, only they may open, acknowledge or record an outcome on the school's notifications (others: 403 `not_a_key_adult`).",
+    }),
   })
   .strict()
+  .superRefine((partner, ctx) => {
+    for (const member of SCHOOL_ONLY) {
+      if (partner[member] !== undefined && partner.type !== "school") {
+        ctx.addIssue({ code: "custom", path: [member], message: "is for school partners only" });
+      }
+    }
+  })
   .meta({ id: "Partner" });
 export type Partner = z.infer<typeof PartnerSchema>;
 
@@ -124,7 +161,11 @@ const isoDuration = z
   .refine(
     (d) => parseDuration(d) !== null && (parseDuration(d) ?? 0) > 0,
     "must be a positive ISO 8601 duration",
-  );
+  )
+  .refine((d) => (parseDuration(d) ?? 0) <= MAX_DURATION_MS, "must be at most 366 days (P366D)")
+  .meta({
+    description: "ISO 8601 duration in weeks, days, hours, minutes, seconds; at most 366 days (P366D).",
+  });
 
 const workingHoursFlag = z.boolean().optional().meta({
   description: "Count the duration in the area's working hours (default 08:00-18:00 Mon-Fri, no holidays).",

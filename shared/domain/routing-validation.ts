@@ -1,4 +1,7 @@
+import type { Calendar } from "./calendar.js";
 import type { Partner, RoutingRule } from "./registry.js";
+import { dueBy } from "./routing.js";
+import { RISK_RATINGS } from "./vocabulary.js";
 
 /** What is wrong with a rule set, beyond its shape: rules that could never route anyone. */
 export interface RuleProblem {
@@ -16,10 +19,12 @@ function recipientProblem(rule: RoutingRule, partners: readonly Partner[]): Rule
           message: `no partner ${selector.partnerId} is registered: the rule can never match`,
         };
   }
-  const type = selector.resolve === "subject_school" ? "school" : selector.type;
+  // A school route falls back to the area's local authority for a child on no school's roll.
+  const types = selector.resolve === "subject_school" ? ["school", "local_authority"] : [selector.type];
+  const type = types.join(" or ");
   if (type === "police")
     return { path: "/recipient/type", message: "police are the discloser, not a recipient" };
-  return partners.some((p) => p.type === type)
+  return partners.some((p) => types.includes(p.type))
     ? null
     : { path: "/recipient", message: `no ${type} partner is registered: the rule can never match` };
 }
@@ -38,6 +43,9 @@ function ageProblem(rule: RoutingRule): RuleProblem | null {
 
 export function validateRules(rules: readonly RoutingRule[], partners: readonly Partner[]): RuleProblem[] {
   const problems: RuleProblem[] = [];
+  if (rules.length === 0) {
+    problems.push({ path: "/rules", message: "must hold at least one rule: an empty set routes nobody" });
+  }
   const seen = new Set<string>();
   rules.forEach((rule, i) => {
     const at = (p: RuleProblem | null) => {
@@ -50,6 +58,39 @@ export function validateRules(rules: readonly RoutingRule[], partners: readonly 
     }
     at(recipientProblem(rule, partners));
     at(ageProblem(rule));
+  });
+  return problems;
+}
+
+/**
+ * Rules whose due times cannot be computed on one of the given calendars (a long duration in
+ * working hours on a calendar with almost none), found at PUT so a submission never meets
+ * them. Each rule is tried from `now` for every risk rating on every calendar.
+ */
+export function dueTimeProblems(
+  rules: readonly RoutingRule[],
+  calendars: readonly Calendar[],
+  now: Date,
+): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  rules.forEach((rule, i) => {
+    const risks = rule.due.kind === "by_risk" ? RISK_RATINGS : (["red"] as const);
+    const failing = calendars.find((calendar) =>
+      risks.some((risk) => {
+        try {
+          dueBy(rule.due, risk, now, calendar);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+    );
+    if (failing) {
+      problems.push({
+        path: `/rules/${i}/due`,
+        message: `no due time can be computed on the calendar of ${failing.area || "the default"}: too few working hours for this duration`,
+      });
+    }
   });
   return problems;
 }

@@ -34,16 +34,38 @@ export function orderCategories(categories: Iterable<DataCategory>): DataCategor
   return DATA_CATEGORIES.filter((c) => set.has(c));
 }
 
-/** When a notification made under `due` falls due, on the area's calendar. */
+/** A school's own day: when it starts and the days it is closed though the area's schools are open. */
+export type SchoolDay = Pick<Partner, "schoolDayStartsAt" | "closures">;
+
+/**
+ * When a notification made under `due` falls due, on the area's calendar. A school hears
+ * before its own day starts (`schoolDayStartsAt`, else the rule's `at`) on a day it is open.
+ */
 export function dueBy(
   due: DueRule,
   riskRating: ConcernSubmission["riskRating"],
   receivedAt: Date,
   calendar: Calendar = defaultCalendar(""),
+  school: SchoolDay | null = null,
 ): Date {
-  if (due.kind === "next_school_day") return nextSchoolDay(receivedAt, due.at, nonSchoolDays(calendar));
+  if (due.kind === "next_school_day") {
+    const closed = nonSchoolDays(calendar);
+    for (const day of school?.closures ?? []) closed.add(day);
+    return nextSchoolDay(receivedAt, school?.schoolDayStartsAt ?? due.at, closed);
+  }
   const ms = parseDuration(due.kind === "by_risk" ? due[riskRating] : due.duration) ?? 0;
   return due.workingHours ? addWorkingTime(receivedAt, ms, calendar) : new Date(receivedAt.getTime() + ms);
+}
+
+/**
+ * Whether the child is a registered pupil of a named education setting. A home-educated
+ * child, one not on a roll, or one whose school is not known is the local authority's to
+ * hear about (Domestic Abuse Act 2021 s49A).
+ */
+export function onSchoolRoll(
+  subject: Pick<ConcernSubmission["subject"], "schoolId" | "educationStatus">,
+): boolean {
+  return subject.schoolId !== undefined && (subject.educationStatus ?? "on_roll") === "on_roll";
 }
 
 function conditionsMatch(rule: RoutingRule, input: RoutingInput): boolean {
@@ -68,14 +90,13 @@ function resolveRecipients(rule: RoutingRule, input: RoutingInput): Partner[] | 
     const partner = input.partners.find((p) => p.id === selector.partnerId);
     return partner ? [partner] : "partner_not_registered";
   }
-  if (selector.resolve === "subject_school") {
+  const areaType = selector.resolve === "area" ? selector.type : "local_authority";
+  if (selector.resolve === "subject_school" && onSchoolRoll(input.concern.subject)) {
     const schoolId = input.concern.subject.schoolId;
     const school = input.partners.find((p) => p.id === schoolId && p.type === "school");
     return school ? [school] : "school_not_registered";
   }
-  const inArea = input.partners.filter(
-    (p) => p.type === selector.type && p.areas.includes(input.concern.area),
-  );
+  const inArea = input.partners.filter((p) => p.type === areaType && p.areas.includes(input.concern.area));
   return inArea.length > 0 ? inArea : "no_partner_for_area";
 }
 
@@ -94,8 +115,9 @@ export function route(input: RoutingInput): { routes: Route[]; unresolved: Unres
       unresolved.push({ ruleId: rule.id, reason: recipients });
       continue;
     }
-    const due = dueBy(rule.due, input.concern.riskRating, input.receivedAt, input.calendar);
     for (const partner of recipients) {
+      const school = partner.type === "school" ? partner : null;
+      const due = dueBy(rule.due, input.concern.riskRating, input.receivedAt, input.calendar, school);
       const existing = byRecipient.get(partner.id);
       if (existing) {
         existing.ruleIds.push(rule.id);

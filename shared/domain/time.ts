@@ -5,6 +5,9 @@
 
 export const LONDON = "Europe/London";
 
+/** The longest duration a routing rule may name: a year, leap day included. */
+export const MAX_DURATION_MS = 366 * 86_400_000;
+
 const ISO_DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /**
@@ -104,8 +107,9 @@ export function isoDate(year: number, month: number, day: number): string {
 export function nextSchoolDay(receivedAt: Date, at: string, holidays: ReadonlySet<string> = new Set()): Date {
   const [hour, minute] = at.split(":").map(Number) as [number, number];
   const today = londonParts(receivedAt);
-  // A run of holidays is finite; two years of days is a generous bound against bad data.
-  for (let offset = 0; offset < 730; offset++) {
+  // A calendar holds at most 1,500 non-school days (400 bank, 1,000 school holidays, 100
+  // closures), so ten years of days always holds a school day: this never throws on valid data.
+  for (let offset = 0; offset < 3660; offset++) {
     const d = new Date(Date.UTC(today.year, today.month - 1, today.day + offset));
     const y = d.getUTCFullYear();
     const m = d.getUTCMonth() + 1;
@@ -115,7 +119,7 @@ export function nextSchoolDay(receivedAt: Date, at: string, holidays: ReadonlySe
     const candidate = londonTimeToUtc(y, m, day, hour, minute);
     if (candidate.getTime() > receivedAt.getTime()) return candidate;
   }
-  throw new Error("no school day within two years: the holiday calendar is wrong");
+  throw new Error("no school day within ten years: the holiday calendar is wrong");
 }
 
 /** Whole years of age on the London calendar day of `at`, from a `YYYY-MM-DD` date of birth. */

@@ -80,7 +80,8 @@ async function readCheckpoints(
 /** Every signed head: (shard, seq) → hash, and the highest seq signed per shard. */
 function signedHeads(payloads: readonly (CheckpointPayload | null)[], problems: ChainProblem[]) {
   // Several checkpoints may sign the same head when a shard was quiet between them.
-  const hashes = new Map<string, { hash: string; checkpoint: number }[]>();
+  // Keyed by shard, then seq: looked up for every event, so no key string is built per event.
+  const hashes = new Map<number, Map<number, { hash: string; checkpoint: number }[]>>();
   const highest = new Map<number, number>();
   payloads.forEach((payload, i) => {
     for (const head of payload?.heads ?? []) {
@@ -96,8 +97,9 @@ function signedHeads(payloads: readonly (CheckpointPayload | null)[], problems: 
       }
       highest.set(head.shard, Math.max(before, head.seq));
       if (head.seq > 0) {
-        const key = `${head.shard}#${head.seq}`;
-        hashes.set(key, [...(hashes.get(key) ?? []), { hash: head.hash, checkpoint: i + 1 }]);
+        const shard = hashes.get(head.shard) ?? new Map();
+        hashes.set(head.shard, shard);
+        shard.set(head.seq, [...(shard.get(head.seq) ?? []), { hash: head.hash, checkpoint: i + 1 }]);
       }
     }
   });
@@ -131,7 +133,7 @@ export async function verifyAudit(input: VerifyInput): Promise<VerifyResult> {
   for await (const event of input.events) {
     eventsChecked += 1;
     checker(event.shard).check(event, problems);
-    for (const signed of hashes.get(`${event.shard}#${event.seq}`) ?? []) {
+    for (const signed of hashes.get(event.shard)?.get(event.seq) ?? []) {
       if (signed.hash === event.hash) continue;
       problems.push({
         shard: event.shard,

@@ -6,6 +6,7 @@ import { documentClient, dynamoClient } from "../../shared/adapters/dynamodb/cli
 import { type CommitOptions, DEFAULT_COMMIT_OPTIONS } from "../../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
+import { DynamoSubjectLinks } from "../../shared/adapters/dynamodb/subject-links.js";
 import { seedRegistry } from "../../shared/app/seed.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import type { Clock, Ids } from "../../shared/ports.js";
@@ -30,5 +31,6 @@ export async function freshStore(options: { shards?: number; seed?: boolean; clo
       { partners: DEMO_PARTNERS, agreements: DEMO_AGREEMENTS, rules: DEMO_RULES },
     );
   }
-  return { endpoint, doc, tables, commit, clock, ids, registry, concerns, audit };
+  const subjects = new DynamoSubjectLinks(doc, tables);
+  return { endpoint, doc, tables, commit, clock, ids, registry, concerns, audit, subjects };
 }

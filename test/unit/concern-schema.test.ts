@@ -60,7 +60,7 @@ describe("ConcernSubmissionSchema", () => {
   it("refuses an unknown nested member", () => {
     // Prepare
     const concern = body();
-    concern.subject.nhsNumber = "9434765919";
+    concern.subject.nickname = "Ames";
 
     // Act
     const result = ConcernSubmissionSchema.safeParse(concern);
@@ -68,7 +68,7 @@ describe("ConcernSubmissionSchema", () => {
     // Assess
     expect(result.success).toBe(false);
     expect(result.error?.issues).toEqual([
-      expect.objectContaining({ code: "unrecognized_keys", path: ["subject"], keys: ["nhsNumber"] }),
+      expect.objectContaining({ code: "unrecognized_keys", path: ["subject"], keys: ["nickname"] }),
     ]);
   });
 

@@ -53,7 +53,7 @@ describe("validateRules", () => {
     expect(problems).toEqual([]);
   });
 
-  it("finds nothing wrong with an empty rule set", () => {
+  it("refuses an empty rule set: it would route nobody", () => {
     // Prepare
     const rules: RoutingRule[] = [];
 
@@ -61,7 +61,7 @@ describe("validateRules", () => {
     const problems = validateRules(rules, DEMO_PARTNERS);
 
     // Assess
-    expect(problems).toEqual([]);
+    expect(problems).toEqual([{ path: "/rules", message: expect.stringContaining("routes nobody") }]);
   });
 
   it("reports a duplicate rule id at the second rule's id", () => {
@@ -133,9 +133,9 @@ describe("validateRules", () => {
     expect(problems[0]?.message).toContain("care_provider");
   });
 
-  it("reports subject_school when no school is registered", () => {
+  it("reports subject_school when no school and no local authority (its fallback) is registered", () => {
     // Prepare
-    const partners = DEMO_PARTNERS.filter((p) => p.type !== "school");
+    const partners = DEMO_PARTNERS.filter((p) => p.type !== "school" && p.type !== "local_authority");
 
     // Act
     const problems = validateRules([demoRule("encompass-school")], partners);

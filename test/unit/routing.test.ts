@@ -173,7 +173,6 @@ describe("route with the demo registry", () => {
   it.each([
     ["a school that is not registered", "st-elsewhere-primary"],
     ["a registered partner that is not a school", "essex-mash"],
-    ["no school at all", undefined],
   ])("leaves the school rule unresolved for %s, and still routes the MASH", (_label, schoolId) => {
     // Prepare
     const concern = withSubject({ schoolId });

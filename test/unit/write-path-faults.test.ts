@@ -14,6 +14,7 @@ import { documentClient } from "../../shared/adapters/dynamodb/client.js";
 import type { CommitOptions } from "../../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
+import { DynamoSubjectLinks } from "../../shared/adapters/dynamodb/subject-links.js";
 import type { Caller } from "../../shared/app/context.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
@@ -189,7 +190,14 @@ function isClear503(error: unknown): boolean {
 
 async function submit(concern: ConcernSubmission, key: string) {
   return submitConcern(
-    { clock, ids: counterIds(), registry, concerns, subjectKey },
+    {
+      clock,
+      ids: counterIds(),
+      registry,
+      concerns,
+      subjectKey,
+      subjects: new DynamoSubjectLinks(doc, tables),
+    },
     caller,
     concern,
     key,

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ConcernReceiptSchema, NotificationSchema } from "../../shared/api/schemas.js";
+import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from "../../shared/domain/bank-holidays.js";
+import type { ConcernSubmission } from "../../shared/domain/concern.js";
+import { amyConcern } from "../support/fixtures.js";
+import { call, type Hub, startHub } from "../support/hub.js";
+
+/**
+ * The law as it stands in 2026, over HTTP with real signed tokens: the Encompass duty for a
+ * child on no school's roll, the consistent identifier (NHS number) and the bank holidays.
+ */
+describe("the law as it stands in 2026, over HTTP", () => {
+  let hub: Hub;
+  let police: string;
+  let edt: string;
+  let ig: string;
+
+  beforeAll(async () => {
+    hub = await startHub({ LANTERN_DYNAMODB_ENDPOINT: inject("dynamoEndpoint") });
+    police = await hub.token("essex-police-app", "concerns:submit concerns:read", "pc-1234");
+    edt = await hub.token("essex-edt-app", "notifications:read notifications:respond", "edt-1");
+    ig = await hub.token("essex-police-ig", "audit:read routing:manage", "ig-1");
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
+
+  const child = (
+    subject: Partial<ConcernSubmission["subject"]>,
+    overrides: Partial<ConcernSubmission> = {},
+  ) => {
+    const concern = amyConcern(overrides);
+    return { ...concern, subject: { ...concern.subject, ...subject } };
+  };
+
+  it("tells essex-edt, under encompass-essex-la, about a home-educated child: identity, education, voice of the child", async () => {
+    // Act
+    const submitted = await call(hub, "POST", "/v1/concerns", {
+      token: police,
+      body: child({ givenName: "Harriet", educationStatus: "home_educated", schoolId: undefined }),
+    });
+
+    // Assess
+    expect(submitted.status).toBe(201);
+    const receipt = ConcernReceiptSchema.parse(submitted.json);
+    expect(receipt.notifications.map((n) => n.recipientId).sort()).toEqual(["essex-edt", "essex-mash"]);
+    const toLa = receipt.notifications.find((n) => n.recipientId === "essex-edt");
+    expect(toLa?.agreement).toEqual({ id: "encompass-essex-la", version: 1 });
+    expect(toLa?.dataCategories).toEqual(["identity", "education", "voice_of_child"]);
+    const opened = await call(hub, "GET", `/v1/notifications/${toLa?.id}`, { token: edt });
+    expect(opened.status).toBe(200);
+    expect(NotificationSchema.parse(opened.json).payload).toEqual({
+      subject: {
+        subjectId: receipt.subjectId,
+        givenName: "Harriet",
+        familyName: "Example",
+        dateOfBirth: "2017-03-02",
+      },
+      voiceOfChild: amyConcern().voiceOfChild,
+    });
+    expect(opened.text).not.toContain("Any Street");
+    expect(opened.text).not.toContain("Common assault");
+  });
+
+  it("refuses an invalid NHS number with a 400 naming /subject/nhsNumber, and writes nothing", async () => {
+    // Act
+    const refused = await call(hub, "POST", "/v1/concerns", {
+      token: police,
+      body: child({ nhsNumber: "9434765918" }),
+    });
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    expect(refused.json.errors).toEqual([{ path: "/subject/nhsNumber", message: expect.any(String) }]);
+    expect(refused.text).not.toContain("9434765918");
+  });
+
+  it("links concerns by NHS number, including one submitted before the number was known", async () => {
+    // Prepare: Ruby, first without her NHS number, then with it, then with a misspelt name.
+    const ruby = { givenName: "Ruby", familyName: "Sample", dateOfBirth: "2015-06-09" };
+    const submit = async (subject: Partial<ConcernSubmission["subject"]>) => {
+      const response = await call(hub, "POST", "/v1/concerns", { token: police, body: child(subject) });
+      expect(response.status).toBe(201);
+      return ConcernReceiptSchema.parse(response.json);
+    };
+    const before = await submit(ruby);
+    const withNumber = await submit({ ...ruby, nhsNumber: "943 476 5919" });
+    const misspelt = await submit({ ...ruby, familyName: "Sampel", nhsNumber: "9434765919" });
+    const namesake = await submit({ ...ruby, nhsNumber: "9434765080" });
+
+    // Act
+    const report = await call(hub, "GET", `/v1/audit/subjects/${before.subjectId}`, { token: ig });
+
+    // Assess
+    expect(withNumber.subjectId).toBe(before.subjectId);
+    expect(misspelt.subjectId).toBe(before.subjectId);
+    expect(namesake.subjectId).not.toBe(before.subjectId);
+    expect(report.status).toBe(200);
+    const concerns = new Set((report.json.disclosures as { concernId: string }[]).map((d) => d.concernId));
+    expect(concerns).toEqual(new Set([before.id, withNumber.id, misspelt.id]));
+    expect(report.text).not.toContain("9434765919");
+    const trail = await call(hub, "GET", "/v1/audit/export", { token: ig });
+    expect(trail.text).not.toContain("9434765919");
+    expect(trail.text).not.toContain("943 476 5919");
+  });
+
+  it("lists the bank holidays of England and Wales in every area's calendar", async () => {
+    // Act
+    const essex = await call(hub, "GET", "/v1/calendars/essex", { token: ig });
+    const southend = await call(hub, "GET", "/v1/calendars/southend", { token: ig });
+
+    // Assess
+    expect(essex.status).toBe(200);
+    expect(essex.json.holidays).toEqual([...ENGLAND_AND_WALES_BANK_HOLIDAYS]);
+    expect(essex.json.holidays).toEqual(expect.arrayContaining(["2026-12-25", "2026-12-28", "2027-03-26"]));
+    expect(southend.json.holidays).toEqual(essex.json.holidays);
+  });
+
+  it("refuses an empty rule set and a duration over 366 days, keeping the rules in force", async () => {
+    // Prepare
+    const current = await call(hub, "GET", "/v1/routing-rules", { token: ig });
+    const rules = current.json.rules as { due: Record<string, unknown> }[];
+    const tooLong = structuredClone(rules);
+    (tooLong[0] as { due: Record<string, unknown> }).due = { kind: "after", duration: "P99999999W" };
+
+    // Act
+    const empty = await call(hub, "PUT", "/v1/routing-rules", { token: ig, body: { rules: [] } });
+    const long = await call(hub, "PUT", "/v1/routing-rules", { token: ig, body: { rules: tooLong } });
+    const after = await call(hub, "GET", "/v1/routing-rules", { token: ig });
+
+    // Assess
+    expect(empty.status).toBe(400);
+    expect(empty.json.errors).toEqual([
+      { path: "/rules", message: expect.stringContaining("routes nobody") },
+    ]);
+    expect(long.status).toBe(400);
+    expect(long.json.errors).toEqual([
+      { path: "/rules/0/due/duration", message: expect.stringContaining("366") },
+    ]);
+    expect(after.json.rules).toEqual(rules);
+  });
+});
