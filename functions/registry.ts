@@ -13,6 +13,7 @@ import {
   registerPartner,
   replaceCalendar,
   replaceRoutingRules,
+  rotateEscalationContactWebhookSecret,
   rotateWebhookSecret,
   updatePartner,
 } from "../shared/app/registry.js";
@@ -28,6 +29,7 @@ export const handler = createHttpHandler<
   | "readPartner"
   | "updatePartner"
   | "rotateWebhookSecret"
+  | "rotateEscalationContactWebhookSecret"
   | "createAgreement"
   | "listAgreements"
   | "agreementCoverage"
@@ -56,6 +58,10 @@ export const handler = createHttpHandler<
     rotateWebhookSecret: async ({ caller, params }) => ({
       status: 200,
       body: await rotateWebhookSecret(w, caller, params.id),
+    }),
+    rotateEscalationContactWebhookSecret: async ({ caller, params }) => ({
+      status: 200,
+      body: await rotateEscalationContactWebhookSecret(w, caller, params.id),
     }),
     createAgreement: async ({ caller, body }) => {
       const agreement = await createNewAgreement(w, caller, body);

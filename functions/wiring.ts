@@ -12,7 +12,7 @@ import { DynamoSubjectLinks } from "../shared/adapters/dynamodb/subject-links.js
 import { DynamoTimelinessStore } from "../shared/adapters/dynamodb/timeliness-store.js";
 import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
-import { fetchSender } from "../shared/adapters/webhook-sender.js";
+import { boundedResolver, systemResolver, webhookSender } from "../shared/adapters/webhook-sender.js";
 import { auditShards, ConfigurationError, DEFAULTS, ENV, required, tableNames } from "../shared/config.js";
 import { type AuthConfig, localKeys, remoteKeys } from "../shared/http/auth.js";
 import type { HttpDeps } from "../shared/http/lambda.js";
@@ -129,8 +129,10 @@ function build(env: NodeJS.ProcessEnv) {
   const webhookHttpsOnly = env[ENV.webhookHttpsOnly] === "true";
   return {
     webhookHttpsOnly,
+    // Registration checks where a webhook host leads without holding the request for long.
+    resolveHost: boundedResolver(systemResolver, 2_000),
     timeliness,
-    send: fetchSender,
+    send: webhookSender({ httpsOnly: webhookHttpsOnly }),
     retrySchedule: retrySchedule(env),
     checkpoints,
     signer,

@@ -35,9 +35,18 @@ export const invalidCursor = () =>
     "The cursor is not valid for this query: pass nextCursor exactly as it was returned, with the same filters, as the same caller.",
   );
 
-export const unauthorized = (detail: string) =>
+/**
+ * 401. `detail` says which check failed, and so does `error_description` (RFC 6750 §3: printable
+ * ASCII without a double quote or backslash). With no credentials at all, RFC 6750 §3.1 wants no error code.
+ */
+export const unauthorized = (detail: string, options: { tokenSent?: boolean } = {}) =>
   new LanternError("unauthorized", 401, "Authentication required", detail, {
-    headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+    headers: {
+      "WWW-Authenticate":
+        options.tokenSent === false
+          ? "Bearer"
+          : `Bearer error="invalid_token", error_description="${detail.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "'")}"`,
+    },
   });
 
 export const insufficientScope = (scope: string) =>

@@ -91,6 +91,9 @@ export interface Versioned<T> {
   revision: number;
 }
 
+/** Whose webhook a push goes to: the partner's own, or its escalation contact's (own secret). */
+export type WebhookOwner = "partner" | "escalation_contact";
+
 export interface WebhookSecrets {
   current: string;
   previous: string | null;
@@ -133,18 +136,21 @@ export interface RegistryStore {
   ): Promise<void>;
   isEmpty(): Promise<boolean>;
   getPartner(id: string): Promise<Versioned<PartnerRecord> | null>;
+  /** `contactSecrets`: the escalation contact's own secrets, written (or with "remove" deleted) too. */
   createPartner(
     partner: PartnerRecord,
     secrets: WebhookSecrets | null,
     events: AuditDraft[],
+    contactSecrets?: WebhookSecrets | null,
   ): Promise<"ok" | "id_taken" | "client_taken">;
   updatePartner(
     previous: Versioned<PartnerRecord>,
     next: PartnerRecord,
     secrets: WebhookSecrets | null,
     events: AuditDraft[],
+    contactSecrets?: WebhookSecrets | "remove" | null,
   ): Promise<"ok" | "conflict" | "client_taken">;
-  webhookSecrets(partnerId: string): Promise<WebhookSecrets | null>;
+  webhookSecrets(partnerId: string, owner?: WebhookOwner): Promise<WebhookSecrets | null>;
   getAgreement(id: string): Promise<Versioned<Agreement> | null>;
   createAgreement(agreement: Agreement, events: AuditDraft[]): Promise<"ok" | "id_taken">;
   saveAgreement(next: Agreement, expectedRevision: number, events: AuditDraft[]): Promise<"ok" | "conflict">;
@@ -263,7 +269,10 @@ export interface Delivery {
   notificationId: string;
   type: "notification.created" | "notification.overdue";
   body: string;
+  /** The URL of the latest attempt: each attempt reads the owner's URL as it is then. */
   url: string;
+  /** Absent on messages queued before escalation contacts had their own secret. */
+  owner?: WebhookOwner;
   createdAt: string;
   status: "pending" | "delivered" | "failed";
   attempts: DeliveryAttempt[];

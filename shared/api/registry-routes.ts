@@ -86,6 +86,23 @@ export const registryRoutes = [
     errors: [400, ...AUTH_ERRORS, 404, 409],
   },
   {
+    operationId: "rotateEscalationContactWebhookSecret",
+    method: "POST",
+    path: "/v1/partners/{id}/escalation-contact/webhook-secret",
+    group: "registry",
+    scope: "partners:manage",
+    summary:
+      "Rotate the escalation contact's own webhook signing secret; the old one keeps signing beside it for 24 hours",
+    description:
+      "The escalation contact's messages are signed with a secret of its own (shown once in the response that first " +
+      "gives it a webhook, as `escalationContactWebhookSecret`), never with the partner's, so neither can forge " +
+      "messages to the other. 409 when the contact has no webhook.",
+    tags: ["Partners"],
+    params: SlugParamsSchema,
+    responses: { 200: { description: "The new secret, shown once.", schema: WebhookSecretSchema } },
+    errors: [400, ...AUTH_ERRORS, 404, 409],
+  },
+  {
     operationId: "createAgreement",
     method: "POST",
     path: "/v1/agreements",

@@ -223,6 +223,14 @@ export const PartnerViewSchema = z
       description:
         "Only in the response that first sets a webhook: `whsec_` + base64. Store it now; it is not shown again.",
     }),
+    escalationContactWebhookSecret: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "Only in the response that first gives the escalation contact a webhook: its own `whsec_` secret, which signs " +
+          "the messages to the contact only. Store it now; it is not shown again.",
+      }),
   })
   .meta({ id: "PartnerView" });
 
@@ -438,7 +446,13 @@ export const DeliverySchema = z
     notificationId: z.string(),
     type: z.enum(["notification.created", "notification.overdue"]),
     body: z.string(),
-    url: z.string(),
+    url: z.string().meta({
+      description: "Where the latest attempt went: each attempt uses its owner's URL as it is then.",
+    }),
+    owner: z
+      .enum(["partner", "escalation_contact"])
+      .optional()
+      .meta({ description: "Whose webhook this message goes to, signed with that owner's own secret." }),
     createdAt: z.string(),
     status: z.enum(["pending", "delivered", "failed"]),
     attempts: z.array(

@@ -20,8 +20,9 @@ import {
 } from "../domain/registry.js";
 import { dueTimeProblems, validateRules } from "../domain/routing-validation.js";
 import { parseDuration } from "../domain/time.js";
+import { checkDestination, type HostResolver } from "../domain/webhook-destination.js";
 import { badRequest, conflict, type FieldError, notFound, validationFailed } from "../errors.js";
-import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookSecrets } from "../ports.js";
+import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookOwner, WebhookSecrets } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
 
 /**
@@ -33,6 +34,8 @@ export interface RegistryDeps {
   ids: Ids;
   registry: RegistryStore;
   webhookHttpsOnly: boolean;
+  /** Resolves webhook hosts to check where they lead (https-only mode). */
+  resolveHost: HostResolver;
 }
 
 export const WEBHOOK_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
@@ -63,8 +66,11 @@ function changeEvent(
   });
 }
 
-/** Does anything get pushed for this partner? Then it needs a signing secret. */
-const pushesTo = (p: Partner) => Boolean(p.webhook || p.escalationContact?.webhook);
+const freshSecrets = (): WebhookSecrets => ({
+  current: newWebhookSecret(),
+  previous: null,
+  previousValidUntil: null,
+});
 
 export function presentPartner(p: PartnerRecord) {
   return {
@@ -110,15 +116,20 @@ function patchSchoolDay(partner: PartnerRecord, patch: PartnerPatch): PartnerRec
   return next;
 }
 
-function checkWebhook(
+/**
+ * A webhook URL must be http(s), and with https-only it must be https and must not lead to
+ * the hub's own network. A host that does not resolve yet is accepted (a partner may set up
+ * its DNS after registering): every send resolves and checks it again anyway.
+ */
+async function checkWebhook(
   deps: RegistryDeps,
   webhook: { url: string } | null | undefined,
   path = "/webhook/url",
-): void {
+): Promise<void> {
   if (!webhook) return;
-  const protocol = new URL(webhook.url).protocol;
+  const url = new URL(webhook.url);
   const allowed = deps.webhookHttpsOnly ? ["https:"] : ["https:", "http:"];
-  if (!allowed.includes(protocol)) {
+  if (!allowed.includes(url.protocol)) {
     throw validationFailed([
       {
         path,
@@ -126,11 +137,19 @@ function checkWebhook(
       },
     ]);
   }
+  if (!deps.webhookHttpsOnly) return;
+  const destination = await checkDestination(url, deps.resolveHost);
+  if (!destination.ok && !destination.unresolved) {
+    throw validationFailed(
+      [{ path, message: `must lead to a public address: ${destination.reason}` }],
+      "A webhook URL must not lead to a loopback, link-local, private or shared address.",
+    );
+  }
 }
 
 export async function registerPartner(deps: RegistryDeps, caller: Caller, input: Partner) {
-  checkWebhook(deps, input.webhook);
-  checkWebhook(deps, input.escalationContact?.webhook, "/escalationContact/webhook/url");
+  await checkWebhook(deps, input.webhook);
+  await checkWebhook(deps, input.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
   const partner: PartnerRecord = {
     ...input,
@@ -139,17 +158,24 @@ export async function registerPartner(deps: RegistryDeps, caller: Caller, input:
     createdAt: at,
     updatedAt: at,
   };
-  const secret = pushesTo(partner) ? newWebhookSecret() : null;
-  const secrets: WebhookSecrets | null = secret
-    ? { current: secret, previous: null, previousValidUntil: null }
-    : null;
-  const result = await deps.registry.createPartner(partner, secrets, [
-    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id: partner.id }, "registered"),
-  ]);
+  // The partner and its escalation contact each get their own secret, shown once here: a
+  // contact holding the partner's secret could forge messages to the partner.
+  const secrets = partner.webhook ? freshSecrets() : null;
+  const contactSecrets = partner.escalationContact?.webhook ? freshSecrets() : null;
+  const result = await deps.registry.createPartner(
+    partner,
+    secrets,
+    [changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id: partner.id }, "registered")],
+    contactSecrets,
+  );
   if (result === "id_taken") throw conflict(`A partner with id ${partner.id} is already registered.`);
   if (result === "client_taken")
     throw conflict("One of these client ids already belongs to another partner.");
-  return { ...presentPartner(partner), ...(secret ? { webhookSecret: secret } : {}) };
+  return {
+    ...presentPartner(partner),
+    ...(secrets ? { webhookSecret: secrets.current } : {}),
+    ...(contactSecrets ? { escalationContactWebhookSecret: contactSecrets.current } : {}),
+  };
 }
 
 export interface PartnerPatch {
@@ -176,8 +202,8 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
   // IG cannot lock itself out: another governance partner must take its governance away.
   if (id === caller.partner.id && patch.governance === false)
     throw conflict("A partner cannot take away its own governance.");
-  checkWebhook(deps, patch.webhook);
-  checkWebhook(deps, patch.escalationContact?.webhook, "/escalationContact/webhook/url");
+  await checkWebhook(deps, patch.webhook);
+  await checkWebhook(deps, patch.escalationContact?.webhook, "/escalationContact/webhook/url");
   const at = deps.clock.now().toISOString();
   const next: PartnerRecord = {
     ...patchSchoolDay(previous.value, patch),
@@ -189,34 +215,68 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
     ...(patch.escalationContact !== undefined ? { escalationContact: patch.escalationContact } : {}),
     updatedAt: at,
   };
-  // A secret is made, and shown once, when a partner first gets a webhook; changing the
-  // URL keeps the secret the partner already holds (rotate it with webhook-secret).
-  const existing = pushesTo(next) ? await deps.registry.webhookSecrets(id) : null;
-  const secret = pushesTo(next) && !existing ? newWebhookSecret() : null;
-  const secrets = secret ? { current: secret, previous: null, previousValidUntil: null } : null;
-  const result = await deps.registry.updatePartner(previous, next, secrets, [
-    changeEvent(
-      deps,
-      caller,
-      at,
-      "partner_changed",
-      { kind: "partner", id },
-      changeReason(previous.value, next),
-    ),
-  ]);
+  // A secret is made, and shown once, when a partner (or its escalation contact) first gets a
+  // webhook; changing the URL keeps the secret already held (rotate it with webhook-secret).
+  const secrets = next.webhook && !(await deps.registry.webhookSecrets(id)) ? freshSecrets() : null;
+  const contactSecrets = await contactSecretsChange(deps, id, previous.value, next);
+  const result = await deps.registry.updatePartner(
+    previous,
+    next,
+    secrets,
+    [
+      changeEvent(
+        deps,
+        caller,
+        at,
+        "partner_changed",
+        { kind: "partner", id },
+        changeReason(previous.value, next),
+      ),
+    ],
+    contactSecrets,
+  );
   if (result === "conflict")
     throw conflict("The partner changed while it was being updated; read it and try again.");
   if (result === "client_taken")
     throw conflict("One of these client ids already belongs to another partner.");
-  return { ...presentPartner(next), ...(secret ? { webhookSecret: secret } : {}) };
+  return {
+    ...presentPartner(next),
+    ...(secrets ? { webhookSecret: secrets.current } : {}),
+    ...(contactSecrets && contactSecrets !== "remove"
+      ? { escalationContactWebhookSecret: contactSecrets.current }
+      : {}),
+  };
+}
+
+/** A contact newly given a webhook gets a secret; one whose webhook is taken away loses it. */
+async function contactSecretsChange(
+  deps: RegistryDeps,
+  id: string,
+  previous: PartnerRecord,
+  next: PartnerRecord,
+): Promise<WebhookSecrets | "remove" | null> {
+  if (!next.escalationContact?.webhook) return previous.escalationContact?.webhook ? "remove" : null;
+  return (await deps.registry.webhookSecrets(id, "escalation_contact")) ? null : freshSecrets();
 }
 
 /** A new secret; the old one keeps signing beside it for 24 hours so receivers can switch over. */
-export async function rotateWebhookSecret(deps: RegistryDeps, caller: Caller, id: string) {
+export function rotateWebhookSecret(deps: RegistryDeps, caller: Caller, id: string) {
+  return rotate(deps, caller, id, "partner");
+}
+
+/** The same for the escalation contact's own secret (the partner's is untouched). */
+export function rotateEscalationContactWebhookSecret(deps: RegistryDeps, caller: Caller, id: string) {
+  return rotate(deps, caller, id, "escalation_contact");
+}
+
+async function rotate(deps: RegistryDeps, caller: Caller, id: string, owner: WebhookOwner) {
   const partner = await deps.registry.getPartner(id);
   if (!partner) throw notFound("No such partner.");
-  if (!partner.value.webhook) throw conflict("This partner has no webhook: set one with PATCH first.");
-  const existing = await deps.registry.webhookSecrets(id);
+  if (owner === "partner" && !partner.value.webhook)
+    throw conflict("This partner has no webhook: set one with PATCH first.");
+  if (owner === "escalation_contact" && !partner.value.escalationContact?.webhook)
+    throw conflict("This partner's escalation contact has no webhook: set one with PATCH first.");
+  const existing = await deps.registry.webhookSecrets(id, owner);
   const now = deps.clock.now();
   const at = now.toISOString();
   const secret = newWebhookSecret();
@@ -226,9 +286,18 @@ export async function rotateWebhookSecret(deps: RegistryDeps, caller: Caller, id
     previous: existing?.current ?? null,
     previousValidUntil: existing ? previousValidUntil : null,
   };
-  const result = await deps.registry.updatePartner(partner, { ...partner.value, updatedAt: at }, secrets, [
-    changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, "webhook_secret_rotated"),
-  ]);
+  const reason = owner === "partner" ? "webhook_secret_rotated" : "escalation_contact_webhook_secret_rotated";
+  const events = [changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, reason)];
+  const result =
+    owner === "partner"
+      ? await deps.registry.updatePartner(partner, { ...partner.value, updatedAt: at }, secrets, events)
+      : await deps.registry.updatePartner(
+          partner,
+          { ...partner.value, updatedAt: at },
+          null,
+          events,
+          secrets,
+        );
   if (result !== "ok") throw conflict("The partner changed while its secret was being rotated; try again.");
   return { webhookSecret: secret, previousSecretValidUntil: secrets.previousValidUntil };
 }

@@ -10,6 +10,7 @@ import type {
   NotificationStore,
   RegistryStore,
   TimelinessStore,
+  WebhookOwner,
   WebhookSender,
 } from "../ports.js";
 import { auditDraft, type Caller } from "./context.js";
@@ -38,8 +39,8 @@ const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
 
 /**
  * The push messages for a notification event: to the partner's webhook, and for an overdue
- * notification also to its escalation contact's webhook (a duty manager's system, say).
- * Both are signed with the partner's secret. None for a partner without webhooks.
+ * notification also to its escalation contact's webhook (a duty manager's system, say), each
+ * signed with its owner's own secret. None for a partner without webhooks.
  */
 export function pushesFor(
   partner: Partner | undefined,
@@ -47,22 +48,35 @@ export function pushesFor(
   n: Pick<NotificationRecord, "id" | "recipientId" | "dueBy">,
   at: Date,
 ): Delivery[] {
-  const urls = [partner?.webhook?.url];
-  if (type === "notification.overdue") urls.push(partner?.escalationContact?.webhook?.url);
-  return [...new Set(urls.filter((u): u is string => typeof u === "string"))].map((url) => ({
-    id: `msg_${randomUUID()}`,
-    partnerId: n.recipientId,
-    notificationId: n.id,
-    type,
-    body: webhookBody(type, at, n),
-    url,
-    createdAt: at.toISOString(),
-    status: "pending" as const,
-    attempts: [],
-    retries: 0,
-    nextAttemptAt: at.toISOString(),
-    dueBy: n.dueBy,
-  }));
+  const owners: WebhookOwner[] = ["partner"];
+  if (type === "notification.overdue") owners.push("escalation_contact");
+  return owners.flatMap((owner) => {
+    const url = webhookUrl(partner, owner);
+    if (url === undefined) return [];
+    return [
+      {
+        id: `msg_${randomUUID()}`,
+        partnerId: n.recipientId,
+        notificationId: n.id,
+        type,
+        body: webhookBody(type, at, n),
+        url,
+        owner,
+        createdAt: at.toISOString(),
+        status: "pending" as const,
+        attempts: [],
+        retries: 0,
+        nextAttemptAt: at.toISOString(),
+        dueBy: n.dueBy,
+      },
+    ];
+  });
+}
+
+function webhookUrl(partner: Partner | null | undefined, owner: WebhookOwner): string | undefined {
+  return owner === "partner"
+    ? (partner?.webhook?.url ?? undefined)
+    : partner?.escalationContact?.webhook?.url;
 }
 
 /** One sweep: every notification due and not acknowledged becomes overdue, exactly once. */
@@ -131,13 +145,35 @@ async function markOverdue(
   );
 }
 
+/** Messages queued before they named their owner: the contact's if its URL is the one queued. */
+function ownerOf(d: Delivery, partner: Partner | null | undefined): WebhookOwner {
+  if (d.owner) return d.owner;
+  const contactUrl = partner?.escalationContact?.webhook?.url;
+  return contactUrl === d.url && partner?.webhook?.url !== d.url ? "escalation_contact" : "partner";
+}
+
+/**
+ * One attempt, to the owner's URL as the registry has it now (a partner fixing or moving its
+ * endpoint is heard at the next retry), signed with the owner's own secret. A partner whose
+ * webhook has gone ends the message: there is nowhere to send it.
+ */
 async function attempt(deps: TimelinessDeps, claimed: Delivery, now: Date): Promise<Delivery> {
-  const secrets = await deps.registry.webhookSecrets(claimed.partnerId);
+  const partner = (await deps.registry.getPartner(claimed.partnerId))?.value;
+  const owner = ownerOf(claimed, partner);
+  const url = webhookUrl(partner, owner);
   const timestamp = Math.floor(now.getTime() / 1000);
   const started = Date.now();
+  if (url === undefined) {
+    const attempts = [
+      ...claimed.attempts,
+      { at: now.toISOString(), status: null, error: "no_webhook", durationMs: 0 },
+    ];
+    return { ...claimed, owner, attempts, status: "failed", nextAttemptAt: null };
+  }
+  const secrets = await deps.registry.webhookSecrets(claimed.partnerId, owner);
   const result = secrets
     ? await deps.send(
-        claimed.url,
+        url,
         {
           "webhook-id": claimed.id,
           "webhook-timestamp": String(timestamp),
@@ -151,15 +187,15 @@ async function attempt(deps: TimelinessDeps, claimed: Delivery, now: Date): Prom
     ...claimed.attempts,
     { at: now.toISOString(), ...result, durationMs: Date.now() - started },
   ];
+  const sent = { ...claimed, url, owner, attempts };
   if (result.status !== null && result.status >= 200 && result.status < 300) {
-    return { ...claimed, attempts, status: "delivered", nextAttemptAt: null };
+    return { ...sent, status: "delivered", nextAttemptAt: null };
   }
   const retries = claimed.retries + 1;
   const first = new Date(attempts[0]?.at ?? now.toISOString());
   const next = nextAttemptAt(first, retries, deps.retrySchedule);
   return {
-    ...claimed,
-    attempts,
+    ...sent,
     retries,
     status: next ? "pending" : "failed",
     nextAttemptAt: next?.toISOString() ?? null,

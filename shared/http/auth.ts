@@ -38,8 +38,46 @@ export function localKeys(jwks: { keys: object[] }): JWTVerifyGetKey {
 }
 
 /**
- * Verify a bearer token exactly as the contract says. Every token failure is one 401 with no
- * hint of which check failed; a key set we cannot fetch is our fault (503), and lets nothing in.
+ * Why a token was refused, in words an integrator can act on: which check failed, and for
+ * the audience what was expected (oidc-provider's default audience is the resource indicator,
+ * the likeliest first mistake). Nothing from the token is echoed and nothing secret is named;
+ * jose checks the signature before any claim, so only a genuinely signed token learns which
+ * claim is wrong.
+ */
+export function refusalOf(error: InstanceType<typeof joseErrors.JOSEError>, config: AuthConfig): string {
+  if (error instanceof joseErrors.JWTExpired) return "The access token has expired (exp is in the past).";
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return claimRefusal(error, config);
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return `The access token's alg is not allowed: only ${ALLOWED_ALGORITHMS.join(" or ")} is accepted.`;
+  if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return "The access token is signed with a key (kid) the issuer's key set does not hold.";
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return "The access token's signature does not verify.";
+  return "The access token is not a well-formed signed JWT.";
+}
+
+function claimRefusal(
+  error: InstanceType<typeof joseErrors.JWTClaimValidationFailed>,
+  config: AuthConfig,
+): string {
+  if (error.reason === "missing") return `The access token has no ${error.claim} claim.`;
+  switch (error.claim) {
+    case "nbf":
+      return "The access token is not yet valid (nbf is in the future).";
+    case "iat":
+      return "The access token is issued in the future (iat).";
+    case "iss":
+      return `The access token's issuer (iss) is not the one this hub trusts, ${config.issuer}.`;
+    case "aud":
+      return `The access token's audience (aud) does not include ${config.audience}, the audience this hub expects.`;
+    default:
+      return `The access token's ${error.claim} claim is not valid.`;
+  }
+}
+
+/**
+ * Verify a bearer token exactly as the contract says. Every token failure is a 401 saying
+ * which check failed; a key set we cannot fetch is our fault (503), and lets nothing in.
  */
 export async function verifyAccessToken(
   token: string,
@@ -62,26 +100,31 @@ export async function verifyAccessToken(
   } catch (error: unknown) {
     if (error instanceof joseErrors.JWKSTimeout)
       throw serviceUnavailable("The token issuer's keys cannot be fetched.", 5);
-    if (error instanceof joseErrors.JOSEError) throw unauthorized("The access token is not valid.");
+    if (error instanceof joseErrors.JOSEError) throw unauthorized(refusalOf(error, config));
     if (error instanceof TypeError) throw serviceUnavailable("The token issuer's keys cannot be fetched.", 5);
     throw error;
   }
   // jose accepts an iat in the future; the contract does not.
   const iat = payload.iat;
   if (typeof iat === "number" && iat > now.getTime() / 1000 + CLOCK_SKEW_SECONDS) {
-    throw unauthorized("The access token is not valid.");
+    throw unauthorized("The access token is issued in the future (iat).");
   }
   if (typ !== undefined && !ACCEPTED_TYPES.has(typ.toLowerCase()))
-    throw unauthorized("The access token is not valid.");
+    throw unauthorized("The access token's typ header is not at+jwt or JWT.");
   const { sub, client_id: clientId, scope } = payload;
-  if (
-    typeof sub !== "string" ||
-    typeof clientId !== "string" ||
-    (scope !== undefined && typeof scope !== "string")
-  ) {
-    throw unauthorized("The access token is not valid.");
+  for (const [name, value] of [
+    ["sub", sub],
+    ["client_id", clientId],
+  ] as const) {
+    if (typeof value !== "string") throw unauthorized(`The access token's ${name} claim is not a string.`);
   }
-  return { sub, clientId, scopes: new Set((scope ?? "").split(" ").filter(Boolean)) };
+  if (scope !== undefined && typeof scope !== "string")
+    throw unauthorized("The access token's scope claim is not a space-separated string.");
+  return {
+    sub: sub as string,
+    clientId: clientId as string,
+    scopes: new Set((scope ?? "").split(" ").filter(Boolean)),
+  };
 }
 
 /** Scopes that carry another with them, as the contract says. */
@@ -93,7 +136,9 @@ export function hasScope(scopes: ReadonlySet<string>, needed: string): boolean {
 }
 
 export function bearerToken(header: string | undefined): string {
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header?.trim() ?? "");
-  if (!match?.[1]) throw unauthorized("Send an access token: Authorization: Bearer <JWT>.");
+  if (!header?.trim())
+    throw unauthorized("Send an access token: Authorization: Bearer <JWT>.", { tokenSent: false });
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim());
+  if (!match?.[1]) throw unauthorized("The Authorization header is not Bearer <JWT>.");
   return match[1];
 }

@@ -149,7 +149,7 @@ describe("timeliness and push delivery", () => {
         body: { webhook: { url: hook.url } },
       });
       expect(set.status).toBe(200);
-      // The partner got its secret with the escalation contact's webhook; rotate to learn a new
+      // The partner got its own secret with this PATCH (the contact has another); rotate to learn a new
       // one: for 24 hours both sign, and a receiver holding either verifies.
       const rotated = await call(hub, "POST", "/v1/partners/essex-mash/webhook-secret", { token: ig });
       const secret = rotated.json.webhookSecret as string;

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/
 import type { AuditDraft } from "../../domain/audit.js";
 import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
-import type { PartnerRecord, RegistryStore, Versioned, WebhookSecrets } from "../../ports.js";
+import type { PartnerRecord, RegistryStore, Versioned, WebhookOwner, WebhookSecrets } from "../../ports.js";
 import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
 import { INDEX, type TableNames } from "./tables.js";
 
@@ -10,6 +10,10 @@ export const keys = {
   partner: (id: string) => ({ pk: `PARTNER#${id}`, sk: "PARTNER" }),
   client: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: "CLIENT" }),
   webhookSecrets: (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: "WEBHOOK_SECRETS" }),
+  contactWebhookSecrets: (partnerId: string) => ({
+    pk: `PARTNER#${partnerId}`,
+    sk: "CONTACT_WEBHOOK_SECRETS",
+  }),
   agreement: (id: string) => ({ pk: `AGREEMENT#${id}`, sk: "AGREEMENT" }),
   routing: () => ({ pk: "ROUTING", sk: "RULES" }),
   calendar: (area: string) => ({ pk: `CALENDAR#${area}`, sk: "CALENDAR" }),
@@ -176,8 +180,9 @@ export class DynamoRegistryStore implements RegistryStore {
     return this.get<PartnerRecord>(keys.partner(id));
   }
 
-  async webhookSecrets(partnerId: string): Promise<WebhookSecrets | null> {
-    return (await this.get<WebhookSecrets>(keys.webhookSecrets(partnerId)))?.value ?? null;
+  async webhookSecrets(partnerId: string, owner: WebhookOwner = "partner"): Promise<WebhookSecrets | null> {
+    const key = owner === "partner" ? keys.webhookSecrets(partnerId) : keys.contactWebhookSecrets(partnerId);
+    return (await this.get<WebhookSecrets>(key))?.value ?? null;
   }
 
   private secretsWrite(partnerId: string, secrets: WebhookSecrets): Write {
@@ -186,13 +191,26 @@ export class DynamoRegistryStore implements RegistryStore {
     };
   }
 
+  /** The escalation contact's secrets live apart from the partner's, so neither can sign as the other. */
+  private contactSecretsWrites(
+    partnerId: string,
+    secrets: WebhookSecrets | "remove" | null | undefined,
+  ): Write[] {
+    const key = keys.contactWebhookSecrets(partnerId);
+    if (!secrets) return [];
+    if (secrets === "remove") return [{ Delete: { TableName: this.tables.data, Key: key } }];
+    return [{ Put: { TableName: this.tables.data, Item: { ...key, data: secrets } } }];
+  }
+
   async createPartner(
     partner: PartnerRecord,
     secrets: WebhookSecrets | null,
     events: AuditDraft[],
+    contactSecrets?: WebhookSecrets | null,
   ): Promise<"ok" | "id_taken" | "client_taken"> {
     const writes = partnerWrites(this.tables.data, partner);
     if (secrets) writes.push(this.secretsWrite(partner.id, secrets));
+    writes.push(...this.contactSecretsWrites(partner.id, contactSecrets));
     try {
       await this.commit(writes, events);
       return "ok";
@@ -207,6 +225,7 @@ export class DynamoRegistryStore implements RegistryStore {
     next: PartnerRecord,
     secrets: WebhookSecrets | null,
     events: AuditDraft[],
+    contactSecrets?: WebhookSecrets | "remove" | null,
   ): Promise<"ok" | "conflict" | "client_taken"> {
     const added = next.clientIds.filter((c) => !previous.value.clientIds.includes(c));
     const removed = previous.value.clientIds.filter((c) => !next.clientIds.includes(c));
@@ -215,6 +234,7 @@ export class DynamoRegistryStore implements RegistryStore {
       ...clientWrites(this.tables.data, next.id, added, removed),
     ];
     if (secrets) writes.push(this.secretsWrite(next.id, secrets));
+    writes.push(...this.contactSecretsWrites(next.id, contactSecrets));
     try {
       await this.commit(writes, events);
       return "ok";

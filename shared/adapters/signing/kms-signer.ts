@@ -35,10 +35,21 @@ export class KmsCheckpointSigner implements CheckpointSigner {
     return `${signingInput}.${b64url(derToJose(out.Signature))}`;
   }
 
+  /**
+   * The public keys, fetched once and kept for the life of the process. A failed fetch (KMS
+   * throttled, a network blip) is not kept: the next call asks KMS again, or a warm function
+   * would answer 5xx on GET /v1/audit/keys until it was recycled.
+   */
   publicKeys(): Promise<{ keys: Record<string, unknown>[] }> {
-    this.cachedKeys ??= Promise.all([this.keyId, ...this.previousKeyIds].map((id) => this.jwkOf(id))).then(
-      (keys) => ({ keys }),
-    );
+    if (!this.cachedKeys) {
+      const fetching = Promise.all([this.keyId, ...this.previousKeyIds].map((id) => this.jwkOf(id))).then(
+        (keys) => ({ keys }),
+      );
+      this.cachedKeys = fetching;
+      fetching.catch(() => {
+        if (this.cachedKeys === fetching) this.cachedKeys = undefined;
+      });
+    }
     return this.cachedKeys;
   }
 
