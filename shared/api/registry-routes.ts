@@ -5,12 +5,11 @@ import {
   AgreementTermsSchema,
   PartnerSchema,
 } from "../domain/registry.js";
-import { AUTH_ERRORS } from "./common.js";
+import { AUTH_ERRORS, ListQuerySchema } from "./common.js";
 import type { RouteSpec } from "./routes.js";
 import {
   CoverageQuerySchema,
   CoverageSchema,
-  ListQuerySchema,
   PartnerPatchSchema,
   PartnerViewSchema,
   page,

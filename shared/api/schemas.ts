@@ -182,9 +182,6 @@ const limit = z.coerce
   .meta({ description: "Page size, 1-100 (default 25)." });
 const cursor = z.string().max(2048).optional();
 
-/** A list that comes whole today: it takes a cursor like any list, and any cursor is refused. */
-export const ListQuerySchema = z.object({ cursor }).strict();
-
 export const InboxQuerySchema = z
   .object({ status: z.enum(NOTIFICATION_STATUSES).optional(), cursor, limit })
   .strict();

@@ -1,5 +1,5 @@
 import { CalendarSchema } from "../domain/registry.js";
-import { AUTH_ERRORS } from "./common.js";
+import { AUTH_ERRORS, ListQuerySchema } from "./common.js";
 import type { RouteSpec } from "./routes.js";
 import {
   AreaParamsSchema,
@@ -8,7 +8,6 @@ import {
   EscalationQuerySchema,
   EscalationSchema,
   IdParamsSchema,
-  ListQuerySchema,
   page,
   TimelinessQuerySchema,
   TimelinessSchema,
