@@ -20,7 +20,11 @@ const BATCH = 25;
 const PARALLEL_BATCHES = 8;
 const PAGE = 100;
 
-async function writeBatch(doc: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) {
+export async function writeBatch(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  items: Record<string, unknown>[],
+) {
   let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
     [table]: items.map((Item) => ({ PutRequest: { Item } })),
   };

@@ -4,7 +4,9 @@ import { PROJECT_ROOT } from "../infra/aws/esbuild-config.js";
 import { type RunningDynamo, startDynamoLocal } from "../infra/local/dynamodb-local.js";
 import { benchAuditQuery } from "./audit-query.js";
 import { benchColdStart } from "./cold-start.js";
+import { benchConcurrency } from "./concurrency.js";
 import { benchHub } from "./hub.js";
+import { benchRegistrySize } from "./registry.js";
 import { type BenchResult, log, machine, round, since } from "./stats.js";
 import { benchSubmit } from "./submit.js";
 import { benchVerify } from "./verify.js";
@@ -16,6 +18,11 @@ import { benchVerify } from "./verify.js";
  */
 
 const quick = process.argv.includes("--quick");
+/** `--only=1,6`: just those benchmarks, by number (for working on one; not for the figures). */
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
 
 const CONFIG = quick
   ? {
@@ -25,6 +32,22 @@ const CONFIG = quick
       verifyScaling: { events: 1_000, shards: 4, runs: 1 },
       auditQuery: { small: 1_000, large: 3_000, childEvents: 20, loadBudgetMs: 20_000, queries: 10 },
       hub: { concerns: 5, connections: 4, durationMs: 2_000, warmupMs: 500 },
+      registry: {
+        warmup: 1,
+        iterations: 5,
+        sizes: [
+          { name: "demo", schools: 0 },
+          { name: "county", schools: 60 },
+          { name: "national", schools: 300 },
+        ],
+      },
+      concurrency: {
+        levels: [
+          { submitters: 1, total: 5 },
+          { submitters: 10, total: 20 },
+          { submitters: 50, total: 50 },
+        ],
+      },
     }
   : {
       submit: { warmup: 30, iterations: 300 },
@@ -33,6 +56,22 @@ const CONFIG = quick
       verifyScaling: { events: 10_000, shards: 4, runs: 3 },
       auditQuery: { small: 1_000, large: 100_000, childEvents: 20, loadBudgetMs: 180_000, queries: 50 },
       hub: { concerns: 20, connections: 16, durationMs: 10_000, warmupMs: 2_000 },
+      registry: {
+        warmup: 3,
+        iterations: 20,
+        sizes: [
+          { name: "demo", schools: 0 },
+          { name: "county", schools: 600 },
+          { name: "national", schools: 5_000 },
+        ],
+      },
+      concurrency: {
+        levels: [
+          { submitters: 1, total: 40 },
+          { submitters: 10, total: 80 },
+          { submitters: 50, total: 100 },
+        ],
+      },
     };
 
 interface Failure {
@@ -41,6 +80,7 @@ interface Failure {
 }
 
 async function step<T>(name: string, failures: Failure[], work: () => Promise<T>): Promise<T | null> {
+  if (only && !only.includes(name.split(" ")[0] ?? "")) return null;
   const start = performance.now();
   log(`${name}: starting`);
   try {
@@ -94,6 +134,8 @@ async function main(): Promise<number> {
     add(await step("3 verify", failures, () => benchVerify(CONFIG.verify)));
     add(await step("4 audit query", failures, () => benchAuditQuery(endpoint, CONFIG.auditQuery)));
     add(await step("5 hub", failures, () => benchHub(endpoint, CONFIG.hub, dynamo?.child.pid)));
+    add(await step("6 registry size", failures, () => benchRegistrySize(endpoint, CONFIG.registry)));
+    add(await step("7 concurrency", failures, () => benchConcurrency(endpoint, CONFIG.concurrency)));
   } finally {
     await dynamo?.stop();
   }
@@ -101,7 +143,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     `\n${table(results)}\n\nTotal ${totalSeconds} s${quick ? " (quick smoke run)" : ""}\n`,
   );
-  const out = { machine: host, quick, totalSeconds, config: CONFIG, results, failures };
+  const out = { machine: host, quick, only: only ?? null, totalSeconds, config: CONFIG, results, failures };
   writeFileSync(join(PROJECT_ROOT, "bench", "results.json"), `${JSON.stringify(out, null, 2)}\n`);
   log("wrote bench/results.json");
   return failures.length > 0 ? 1 : 0;

@@ -16,21 +16,21 @@ import { type BenchStore, benchStore } from "./store.js";
 
 const police = DEMO_PARTNERS.find((p) => p.id === "essex-police");
 if (!police) throw new Error("the demo registry has no essex-police");
-const caller: Caller = {
+export const caller: Caller = {
   partner: police,
   sub: "pc-1234",
   clientId: "essex-police-app",
   scopes: new Set(["concerns:submit"]),
   requestId: "bench",
 };
-const subjectKey = Buffer.alloc(32, 7);
+export const subjectKey = Buffer.alloc(32, 7);
 
 type Send = (command: unknown, ...rest: unknown[]) => Promise<unknown>;
 
 /** One real submission, recording the TransactWriteItems it sends. */
-async function captureTransaction(
+export async function captureTransaction(
   store: BenchStore,
-): Promise<{ input: TransactWriteCommandInput; calls: string[] }> {
+): Promise<{ input: TransactWriteCommandInput; calls: string[]; notificationIds: string[] }> {
   const target = store.doc as unknown as { send: Send };
   const original = target.send.bind(store.doc);
   let captured: TransactWriteCommandInput | undefined;
@@ -40,13 +40,15 @@ async function captureTransaction(
     if (command instanceof TransactWriteCommand) captured = structuredClone(command.input);
     return original(command, ...rest);
   };
+  let notificationIds: string[] = [];
   try {
-    await submitConcern({ ...store, subjectKey }, caller, amyConcern(), undefined);
+    const response = await submitConcern({ ...store, subjectKey }, caller, amyConcern(), undefined);
+    notificationIds = (response.body as { notifications: { id: string }[] }).notifications.map((n) => n.id);
   } finally {
     delete (target as { send?: Send }).send;
   }
   if (!captured) throw new Error("submitConcern sent no TransactWriteItems");
-  return { input: captured, calls };
+  return { input: captured, calls, notificationIds };
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -55,7 +57,11 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
  * The captured items with fresh keys of the same length: new UUIDs in the data items' keys, and
  * audit events on a shard Lantern never uses, so every conditional put succeeds as Lantern's do.
  */
-function replay(input: TransactWriteCommandInput, auditTable: string, n: number): TransactWriteCommandInput {
+export function replay(
+  input: TransactWriteCommandInput,
+  auditTable: string,
+  n: number,
+): TransactWriteCommandInput {
   let k = 0;
   const items = (input.TransactItems ?? []).map((item) => {
     const put = item.Put;
