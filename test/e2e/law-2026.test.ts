@@ -19,7 +19,7 @@ describe("the law as it stands in 2026, over HTTP", () => {
     hub = await startHub({ LANTERN_DYNAMODB_ENDPOINT: inject("dynamoEndpoint") });
     police = await hub.token("essex-police-app", "concerns:submit concerns:read", "pc-1234");
     edt = await hub.token("essex-edt-app", "notifications:read notifications:respond", "edt-1");
-    ig = await hub.token("essex-police-ig", "audit:read routing:manage", "ig-1");
+    ig = await hub.token("essex-police-ig", "audit:read audit:review routing:manage", "ig-1");
   });
   afterAll(async () => {
     await hub.stop();
@@ -139,5 +139,90 @@ describe("the law as it stands in 2026, over HTTP", () => {
       { path: "/rules/0/due/duration", message: expect.stringContaining("366") },
     ]);
     expect(after.json.rules).toEqual(rules);
+  });
+  it("withholds a school route: no notification, listed under withheld, audited without the justification, in IG's queue", async () => {
+    // Prepare
+    const justification = "Mother fears the school office will tell the father, who collects Amy";
+    const school = await hub.token("st-marys-primary-app", "notifications:read", "dsl-1");
+    const inboxBefore = await call(hub, "GET", "/v1/notifications", { token: school });
+
+    // Act
+    const submitted = await call(hub, "POST", "/v1/concerns", {
+      token: police,
+      body: child({ givenName: "Wendy" }, { withhold: [{ recipientId: "st-marys-primary", justification }] }),
+    });
+
+    // Assess: the receipt and the school's inbox
+    expect(submitted.status).toBe(201);
+    const receipt = ConcernReceiptSchema.parse(submitted.json);
+    expect(receipt.notifications.map((n) => n.recipientId)).toEqual(["essex-mash"]);
+    expect(receipt.withheld).toEqual([{ recipientId: "st-marys-primary", reason: "more_detrimental" }]);
+    expect(receipt.refusals).toEqual([]);
+    const inboxAfter = await call(hub, "GET", "/v1/notifications", { token: school });
+    expect(inboxAfter.json.items).toEqual(inboxBefore.json.items);
+    const status = await call(hub, "GET", `/v1/concerns/${receipt.id}`, { token: police });
+    expect(status.json.withheld).toEqual(receipt.withheld);
+
+    // Assess: the trail
+    const events = await call(hub, "GET", `/v1/audit/events?concernId=${receipt.id}`, { token: ig });
+    const decision = (events.json.items as Record<string, unknown>[]).find(
+      (e) => e.action === "disclosure_withheld",
+    );
+    expect(decision).toMatchObject({
+      recipientId: "st-marys-primary",
+      reason: "more_detrimental",
+      notificationId: null,
+      subjectId: receipt.subjectId,
+    });
+    const trail = await call(hub, "GET", "/v1/audit/export", { token: ig });
+    expect(trail.text).toContain("disclosure_withheld");
+    expect(trail.text).not.toContain("father");
+
+    // Assess: IG's review queue, reviewed by someone other than the officer
+    const queue = await call(hub, "GET", "/v1/audit/reviews?status=pending&limit=100", { token: ig });
+    const review = (queue.json.items as Record<string, unknown>[]).find((r) => r.concernId === receipt.id);
+    expect(review).toMatchObject({
+      kind: "withheld",
+      recipientId: "st-marys-primary",
+      justification,
+      status: "pending",
+      disclosedBy: { partnerId: "essex-police", sub: "pc-1234" },
+    });
+    const reviewed = await call(hub, "POST", `/v1/audit/reviews/${review?.id}`, {
+      token: ig,
+      body: { finding: "justified" },
+    });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.json.status).toBe("reviewed");
+  });
+
+  it("refuses to withhold from a recipient the concern does not route to, and writes nothing", async () => {
+    // Prepare
+    const before = await call(hub, "GET", "/v1/audit/export", { token: ig });
+
+    // Act
+    const refused = await call(hub, "POST", "/v1/concerns", {
+      token: police,
+      body: child(
+        { givenName: "Nadia", nhsNumber: "9434765919" },
+        {
+          withhold: [
+            { recipientId: "essex-health", justification: "A justification that is long enough to pass" },
+          ],
+        },
+      ),
+    });
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors).toEqual([{ path: "/withhold/0/recipientId", message: expect.any(String) }]);
+    const after = await call(hub, "GET", "/v1/audit/export", { token: ig });
+    const actions = (text: string) =>
+      text
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { action: string }).action)
+        .filter((a) => a !== "audit_exported");
+    expect(actions(after.text)).toEqual(actions(before.text));
   });
 });
