@@ -17,6 +17,7 @@ import { type Group, type RouteSpec, routes } from "../../shared/api/routes.js";
 import { ENV } from "../../shared/config.js";
 import {
   ACCESS,
+  CHECKPOINT_WRITERS,
   CHECKPOINTER_ACCESS,
   DELIVERER_ACCESS,
   denyAuditMutation,
@@ -154,6 +155,8 @@ export class LanternStack extends Stack {
         ...common,
         entry: entries[group],
         description: `Lantern ${config.stage}: the ${group} routes`,
+        // Submissions keep Lambda capacity however busy the other functions are.
+        ...(group === "concerns" ? { reservedConcurrentExecutions: config.concernsReservedConcurrency } : {}),
         environment: {
           ...appEnvironment,
           ...(access.subjectKey ? { [SUBJECT_KEY_SECRET_ARN_ENV]: subjectKey.secretArn } : {}),
@@ -232,7 +235,8 @@ export class LanternStack extends Stack {
       sweeper,
       deliverer,
     };
-    for (const fn of Object.values(this.functions)) denyAuditMutation(fn.role, this.tables.audit);
+    for (const [name, fn] of Object.entries(this.functions))
+      denyAuditMutation(fn.role, this.tables.audit, CHECKPOINT_WRITERS[name] ?? "never");
 
     this.api = new LanternApi(this, "Api", {
       ...common,
@@ -243,6 +247,8 @@ export class LanternStack extends Stack {
       >,
       authorizer: authorizer.fn,
       throttle: config.throttle,
+      publicThrottle: config.publicThrottle,
+      ipRateLimit: config.ipRateLimit,
     });
 
     const mutationAlarm = protection.guard(this.tables.audit, auditStreamGuard);
