@@ -106,7 +106,9 @@ export const ConcernViewSchema = z
       }),
     ),
     refusals: z.array(Refusal),
-    withheld: z.array(z.object({ recipientId: z.string(), reason: z.literal("more_detrimental") })).optional(),
+    withheld: z
+      .array(z.object({ recipientId: z.string(), reason: z.literal("more_detrimental") }))
+      .optional(),
     unresolvedRoutes: z.array(UnresolvedRoute),
   })
   .meta({ id: "ConcernView" });
