@@ -15,7 +15,7 @@ export interface Clock {
 }
 
 export interface Ids {
-  next(prefix: "con" | "ntf" | "evt"): string;
+  next(prefix: "con" | "ntf" | "evt" | "wdr"): string;
 }
 
 export interface NotificationRecord {
@@ -56,6 +56,8 @@ export interface ConcernRecord {
   notificationIds: string[];
   refusals: { recipientId: string; reason: RefusalReason }[];
   unresolvedRoutes: UnresolvedRoute[];
+  /** Routed recipients the officer decided not to tell (Children Act 2004 s16LA). */
+  withheld?: { recipientId: string; reason: "more_detrimental" }[];
 }
 
 export interface StoredResponse {
@@ -106,8 +108,10 @@ export interface PartnerRecord extends Partner {
 }
 
 export interface BreakGlassReview {
-  /** The notification the break-glass disclosure created. */
+  /** The notification the break-glass disclosure created; for a withheld disclosure, its own id. */
   id: string;
+  /** A break glass (shared without an agreement) or a decision not to share (`withhold`). */
+  kind?: "break_glass" | "withheld";
   concernId: string;
   subjectId: string;
   recipientId: string;
@@ -115,7 +119,8 @@ export interface BreakGlassReview {
   disclosedAt: string;
   disclosedBy: Actor;
   dataCategories: DataCategory[];
-  overrodeReason: RefusalReason;
+  /** The refusal a break glass overrode; null for a withheld disclosure. */
+  overrodeReason: RefusalReason | null;
   justification: string;
   status: "pending" | "reviewed";
   finding: "justified" | "not_justified" | "needs_follow_up" | null;

@@ -225,7 +225,12 @@ export function grantGroupAccess(role: iam.IRole, access: GroupAccess, targets: 
   for (const statement of statements) role.addToPrincipalPolicy(statement);
 }
 
-/** Actions that could change or remove an audit event once written. */
+/**
+ * Actions that could change or remove an audit event once written, or blind what watches
+ * the trail: table settings (UpdateTable can switch the stream off, starving the stream guard
+ * and the archiver), TTL (could expire events), backups and point-in-time recovery, restores,
+ * deletion.
+ */
 export const AUDIT_MUTATIONS = [
   "dynamodb:UpdateItem",
   "dynamodb:DeleteItem",
@@ -235,19 +240,89 @@ export const AUDIT_MUTATIONS = [
   "dynamodb:BatchWriteItem",
   "dynamodb:PartiQLUpdate",
   "dynamodb:PartiQLDelete",
+  "dynamodb:UpdateTable",
+  "dynamodb:UpdateTimeToLive",
+  "dynamodb:UpdateContinuousBackups",
+  "dynamodb:DeleteTable",
+  // Every restore (RestoreTable*), named, so no wildcard enters a policy.
+  "dynamodb:RestoreTableFromBackup",
+  "dynamodb:RestoreTableToPointInTime",
+  "dynamodb:RestoreTableFromAwsBackup",
 ];
 
 /**
- * An explicit Deny wins over any Allow, now or added later by mistake: no application role
- * may update or delete an audit event.
+ * Who may write checkpoint rows (the audit table's shard -1): the checkpointer, which writes
+ * nothing else, and the audit function, for `POST /v1/audit/checkpoints` (both hold the
+ * checkpoint signing key; a row without a valid signature fails verification anyway). Every
+ * other role is denied them.
  */
-export function denyAuditMutation(role: iam.IRole, audit: dynamodb.ITable): void {
+export type CheckpointWriting = "never" | "also" | "only";
+export const CHECKPOINT_WRITERS: Partial<Record<string, CheckpointWriting>> = {
+  checkpointer: "only",
+  audit: "also",
+};
+/** The checkpoint partition as IAM's `dynamodb:LeadingKeys` sees it (the key's text). */
+const CHECKPOINT_PARTITION = "-1";
+
+/**
+ * Explicit Denies win over any Allow, now or added later by mistake:
+ * - no role may update or delete an audit event, or change, restore or delete the table;
+ * - no role may PutItem an audit event outside a transaction (an unconditional Put would
+ *   replace one): Lantern appends events only inside TransactWriteItems, and
+ *   `dynamodb:EnclosingOperation` is absent exactly when a Put is not in one. Checkpoints are
+ *   plain conditional Puts, so their writers keep that for shard -1 only;
+ * - checkpoint rows are written by CHECKPOINT_WRITERS alone (`dynamodb:LeadingKeys`), and the
+ *   checkpointer writes no event.
+ * IAM cannot see a ConditionExpression: a Put inside a transaction without
+ * `attribute_not_exists` is still allowed to the write path. The stream guard's alarm on any
+ * MODIFY or REMOVE in the audit stream is what detects such an overwrite.
+ */
+export function denyAuditMutation(
+  role: iam.IRole,
+  audit: dynamodb.ITable,
+  checkpoints: CheckpointWriting = "never",
+): void {
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: "DenyAuditMutation",
       effect: iam.Effect.DENY,
       actions: AUDIT_MUTATIONS,
-      resources: [audit.tableArn],
+      resources: [audit.tableArn, `${audit.tableArn}/backup/*`],
     }),
   );
+  const outsideTransaction = { Null: { "dynamodb:EnclosingOperation": "true" } };
+  const notCheckpoint = {
+    "ForAnyValue:StringNotEquals": { "dynamodb:LeadingKeys": [CHECKPOINT_PARTITION] },
+  };
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: "DenyAuditPutOutsideTransactions",
+      effect: iam.Effect.DENY,
+      actions: ["dynamodb:PutItem"],
+      resources: [audit.tableArn],
+      conditions: checkpoints === "never" ? outsideTransaction : { ...outsideTransaction, ...notCheckpoint },
+    }),
+  );
+  if (checkpoints === "never") {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "DenyCheckpointWrites",
+        effect: iam.Effect.DENY,
+        actions: ["dynamodb:PutItem"],
+        resources: [audit.tableArn],
+        conditions: { "ForAnyValue:StringEquals": { "dynamodb:LeadingKeys": [CHECKPOINT_PARTITION] } },
+      }),
+    );
+  }
+  if (checkpoints === "only") {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "DenyEventWritesByCheckpointer",
+        effect: iam.Effect.DENY,
+        actions: ["dynamodb:PutItem"],
+        resources: [audit.tableArn],
+        conditions: notCheckpoint,
+      }),
+    );
+  }
 }

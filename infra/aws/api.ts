@@ -14,6 +14,8 @@ export interface LanternApiProps {
   handlers: Record<Group, lambda.IFunction>;
   authorizer: lambda.IFunction;
   throttle: { rateLimit: number; burstLimit: number };
+  publicThrottle: { rateLimit: number; burstLimit: number };
+  ipRateLimit: number;
   logRetention: logs.RetentionDays;
   logKey: kms.IKey;
   removalPolicy: RemovalPolicy;
@@ -100,6 +102,7 @@ export class LanternApi extends Construct {
         dataTraceEnabled: false,
         throttlingRateLimit: props.throttle.rateLimit,
         throttlingBurstLimit: props.throttle.burstLimit,
+        methodOptions: methodThrottles(props),
       },
     });
     Validations.of(this.api).acknowledge({
@@ -174,10 +177,10 @@ export class LanternApi extends Construct {
       });
     }
 
-    this.webAcl = this.firewall(props.stage);
+    this.webAcl = this.firewall(props.stage, props.ipRateLimit);
   }
 
-  private firewall(stage: string): wafv2.CfnWebACL {
+  private firewall(stage: string, ipRateLimit: number): wafv2.CfnWebACL {
     const visibility = (name: string) => ({
       cloudWatchMetricsEnabled: true,
       sampledRequestsEnabled: true,
@@ -202,11 +205,40 @@ export class LanternApi extends Construct {
       scope: "REGIONAL",
       defaultAction: { allow: {} },
       visibilityConfig: visibility("web-acl"),
+      customResponseBodies: {
+        [TOO_MANY_FROM_IP]: {
+          contentType: "APPLICATION_JSON",
+          content: JSON.stringify({
+            type: `${PROBLEM_TYPE_BASE}too-many-requests`,
+            title: "Too many requests",
+            status: 429,
+            detail: "Too many requests from this address: slow down and try again in a few minutes.",
+          }),
+        },
+      },
       rules: [
+        // First, so a flood from one address is turned away before anything else is spent on it.
+        {
+          name: "PerIpRateLimit",
+          priority: 0,
+          action: {
+            block: {
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: TOO_MANY_FROM_IP,
+                responseHeaders: [{ name: "Retry-After", value: "300" }],
+              },
+            },
+          },
+          statement: {
+            rateBasedStatement: { limit: ipRateLimit, aggregateKeyType: "IP", evaluationWindowSec: 300 },
+          },
+          visibilityConfig: visibility("per-ip-rate"),
+        },
         // The contract accepts bodies up to 64 KiB (the handler answers 413 beyond); the
         // common rule set would block any body over 8 KiB, so that one rule only counts.
-        managed("AWSManagedRulesCommonRuleSet", 0, ["SizeRestrictions_BODY"]),
-        managed("AWSManagedRulesKnownBadInputsRuleSet", 1),
+        managed("AWSManagedRulesCommonRuleSet", 1, ["SizeRestrictions_BODY"]),
+        managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
       ],
     });
     new wafv2.CfnWebACLAssociation(this, "WebAclAssociation", {
@@ -215,6 +247,30 @@ export class LanternApi extends Construct {
     });
     return acl;
   }
+}
+
+const TOO_MANY_FROM_IP = "too-many-from-ip";
+
+/**
+ * Method-level throttles: each public route (no token: health, the OpenAPI document, the key
+ * sets) gets its own small bucket, so anonymous floods are answered 429 there and cannot
+ * spend the stage's limit; POST /v1/concerns gets the stage's whole rate as its own bucket.
+ * Keys are `<path>/<METHOD>` as API Gateway's method settings name them.
+ */
+export function methodThrottles(props: Pick<LanternApiProps, "throttle" | "publicThrottle">) {
+  const options: Record<string, apigw.MethodDeploymentOptions> = {};
+  for (const route of routes as readonly RouteSpec[]) {
+    if (route.scope === null)
+      options[`${route.path}/${route.method}`] = {
+        throttlingRateLimit: props.publicThrottle.rateLimit,
+        throttlingBurstLimit: props.publicThrottle.burstLimit,
+      };
+  }
+  options["/v1/concerns/POST"] = {
+    throttlingRateLimit: props.throttle.rateLimit,
+    throttlingBurstLimit: props.throttle.burstLimit,
+  };
+  return options;
 }
 
 /** Path parameters are required; so is the Authorization header on every scoped route. */

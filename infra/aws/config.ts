@@ -7,6 +7,12 @@ export interface LanternConfig {
   auditRetentionYears: number;
   auditShards: number;
   throttle: { rateLimit: number; burstLimit: number };
+  /** Each public (no-token) method's own throttle, well below the stage's. */
+  publicThrottle: { rateLimit: number; burstLimit: number };
+  /** WAF: requests from one IP address in any 5 minutes before it is blocked (429). */
+  ipRateLimit: number;
+  /** Concurrency reserved for the concerns function (POST /v1/concerns); 0 reserves none. */
+  concernsReservedConcurrency: number;
   /** Defaults for the deploy-time parameters; unset means the deployer must pass them. */
   issuer?: string;
   audience: string;
@@ -40,6 +46,13 @@ export function readConfig(node: Node): LanternConfig {
       rateLimit: numberFrom(node, "throttleRate", 50, 1, 10_000),
       burstLimit: numberFrom(node, "throttleBurst", 100, 1, 5_000),
     },
+    publicThrottle: {
+      rateLimit: numberFrom(node, "publicThrottleRate", 5, 1, 10_000),
+      burstLimit: numberFrom(node, "publicThrottleBurst", 10, 1, 5_000),
+    },
+    // WAF's smallest rate limit is 10; 1,500 in 5 minutes is 5 a second from one address.
+    ipRateLimit: numberFrom(node, "ipRateLimit", 1_500, 10, 2_000_000_000),
+    concernsReservedConcurrency: numberFrom(node, "concernsReservedConcurrency", 10, 0, 1_000),
     issuer: stringFrom(node, "issuer"),
     audience: stringFrom(node, "audience") ?? "lantern",
     jwksUrl: stringFrom(node, "jwksUrl"),

@@ -21,6 +21,8 @@ export interface LanternFunctionProps {
   /** Key the log group is encrypted with. */
   logKey: kms.IKey;
   removalPolicy: RemovalPolicy;
+  /** Concurrency no other function in the account can take from this one. */
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -63,6 +65,9 @@ export class LanternFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrentExecutions
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

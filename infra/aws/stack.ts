@@ -17,6 +17,7 @@ import type { Group } from "../../shared/api/routes.js";
 import { ENV } from "../../shared/config.js";
 import {
   ACCESS,
+  CHECKPOINT_WRITERS,
   CHECKPOINTER_ACCESS,
   DELIVERER_ACCESS,
   denyAuditMutation,
@@ -135,6 +136,8 @@ export class LanternStack extends Stack {
         ...common,
         entry: entries[group],
         description: `Lantern ${config.stage}: the ${group} routes`,
+        // Submissions keep Lambda capacity however busy the other functions are.
+        ...(group === "concerns" ? { reservedConcurrentExecutions: config.concernsReservedConcurrency } : {}),
         environment: {
           ...appEnvironment,
           ...(access.subjectKey ? { [SUBJECT_KEY_SECRET_ARN_ENV]: subjectKey.secretArn } : {}),
@@ -204,7 +207,8 @@ export class LanternStack extends Stack {
       sweeper,
       deliverer,
     };
-    for (const fn of Object.values(this.functions)) denyAuditMutation(fn.role, this.tables.audit);
+    for (const [name, fn] of Object.entries(this.functions))
+      denyAuditMutation(fn.role, this.tables.audit, CHECKPOINT_WRITERS[name] ?? "never");
 
     this.api = new LanternApi(this, "Api", {
       ...common,
@@ -215,6 +219,8 @@ export class LanternStack extends Stack {
       >,
       authorizer: authorizer.fn,
       throttle: config.throttle,
+      publicThrottle: config.publicThrottle,
+      ipRateLimit: config.ipRateLimit,
     });
 
     const mutationAlarm = protection.guard(this.tables.audit, auditStreamGuard);

@@ -76,6 +76,7 @@ export const examples: Partial<Record<OperationId, { request?: unknown; response
         },
       ],
       refusals: [],
+      withheld: [],
       unresolvedRoutes: [],
     },
   },

@@ -46,6 +46,10 @@ export const ConcernReceiptSchema = z
       }),
     ),
     refusals: z.array(Refusal),
+    withheld: z.array(z.object({ recipientId: z.string(), reason: z.literal("more_detrimental") })).meta({
+      description:
+        "Routed recipients the officer decided not to tell (`withhold`): no notification, audited as `disclosure_withheld`, in IG's review queue.",
+    }),
     unresolvedRoutes: z.array(UnresolvedRoute),
   })
   .meta({ id: "ConcernReceipt" });
@@ -102,6 +106,9 @@ export const ConcernViewSchema = z
       }),
     ),
     refusals: z.array(Refusal),
+    withheld: z
+      .array(z.object({ recipientId: z.string(), reason: z.literal("more_detrimental") }))
+      .optional(),
     unresolvedRoutes: z.array(UnresolvedRoute),
   })
   .meta({ id: "ConcernView" });
@@ -299,7 +306,14 @@ export const FINDINGS = ["justified", "not_justified", "needs_follow_up"] as con
 
 export const BreakGlassReviewSchema = z
   .object({
-    id: z.string().meta({ description: "The id of the notification the break-glass disclosure created." }),
+    id: z.string().meta({
+      description:
+        "For a break glass, the id of the notification it created; for a withheld disclosure (no notification), the decision's own id (`wdr_...`).",
+    }),
+    kind: z.enum(["break_glass", "withheld"]).optional().meta({
+      description:
+        "`break_glass`: shared without an agreement; `withheld`: a routed recipient deliberately not told (`withhold`, Children Act 2004 s16LA).",
+    }),
     concernId: z.string(),
     subjectId: z.string(),
     recipientId: z.string(),
@@ -307,7 +321,9 @@ export const BreakGlassReviewSchema = z
     disclosedAt: z.string(),
     disclosedBy: ActorSchema,
     dataCategories: z.array(Category),
-    overrodeReason: z.enum(REFUSAL_REASONS),
+    overrodeReason: z.enum(REFUSAL_REASONS).nullable().meta({
+      description: "The refusal a break glass overrode; null for a withheld disclosure.",
+    }),
     justification: z.string(),
     status: z.enum(["pending", "reviewed"]),
     finding: z.enum(FINDINGS).nullable(),

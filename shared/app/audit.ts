@@ -151,7 +151,7 @@ export async function subjectReport(deps: AuditDeps, caller: Caller, subjectId: 
     subjectId,
     generatedAt: deps.clock.now().toISOString(),
     disclosures: of((e) => DISCLOSURES.has(e.action)),
-    refusals: of((e) => e.action === "disclosure_refused"),
+    refusals: of((e) => e.action === "disclosure_refused" || e.action === "disclosure_withheld"),
     accesses: of((e) => ACCESSES.has(e.action)),
     reviews: of((e) => e.action === "break_glass_reviewed"),
   };

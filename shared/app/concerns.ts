@@ -40,6 +40,7 @@ export async function readConcern(store: ConcernStore, caller: Caller, id: strin
       ];
     }),
     refusals: concern.refusals,
+    withheld: concern.withheld ?? [],
     unresolvedRoutes: concern.unresolvedRoutes,
   };
 }

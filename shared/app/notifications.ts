@@ -3,6 +3,7 @@ import type { NotificationStatus, Outcome } from "../domain/vocabulary.js";
 import { conflict, notFound } from "../errors.js";
 import type { Clock, Ids, NotificationRecord, NotificationStore, Page } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
+import { refuseUnlessKeyAdult } from "./key-adults.js";
 
 export interface NotificationDeps {
   clock: Clock;
@@ -91,6 +92,7 @@ export async function listInbox(
 /** Opening a notification is a disclosure of its payload, so every opening is audited first. */
 export async function openNotification(deps: NotificationDeps, caller: Caller, id: string) {
   const n = await ownNotification(deps, caller, id);
+  await refuseUnlessKeyAdult(deps, caller, n, "open");
   const at = deps.clock.now().toISOString();
   await deps.notifications.audit([
     eventFor(deps, caller, n, at, {
@@ -105,6 +107,7 @@ export async function openNotification(deps: NotificationDeps, caller: Caller, i
 export async function acknowledge(deps: NotificationDeps, caller: Caller, id: string) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const n = await ownNotification(deps, caller, id);
+    await refuseUnlessKeyAdult(deps, caller, n, "respond");
     // Acknowledging twice is harmless and answers the state as it is.
     if (n.status === "acknowledged" || n.status === "closed") return present(n, false);
     const at = deps.clock.now().toISOString();
@@ -134,6 +137,7 @@ export async function recordOutcome(
 ) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const n = await ownNotification(deps, caller, id);
+    await refuseUnlessKeyAdult(deps, caller, n, "respond");
     if (n.status === "closed") throw conflict("An outcome has already been recorded for this notification.");
     const at = deps.clock.now().toISOString();
     const actor = actorOf(caller);

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   addVersion,
   changeStatus,
@@ -20,10 +19,13 @@ import {
 } from "../domain/registry.js";
 import { dueTimeProblems, validateRules } from "../domain/routing-validation.js";
 import { parseDuration } from "../domain/time.js";
-import { checkDestination, type HostResolver } from "../domain/webhook-destination.js";
+import type { HostResolver } from "../domain/webhook-destination.js";
 import { badRequest, conflict, type FieldError, notFound, validationFailed } from "../errors.js";
-import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookOwner, WebhookSecrets } from "../ports.js";
+import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookOwner } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
+import { checkWebhook, contactSecretsChange, freshSecrets, rotatedSecrets } from "./partner-webhooks.js";
+
+export { newWebhookSecret, WEBHOOK_ROTATION_OVERLAP_MS } from "./partner-webhooks.js";
 
 /**
  * Information governance runs Lantern's policy through these: partners, data-sharing
@@ -36,13 +38,6 @@ export interface RegistryDeps {
   webhookHttpsOnly: boolean;
   /** Resolves webhook hosts to check where they lead (https-only mode). */
   resolveHost: HostResolver;
-}
-
-export const WEBHOOK_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
-
-/** `whsec_` + base64 of 32 random bytes, as the Standard Webhooks specification has it. */
-export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString("base64")}`;
 }
 
 function changeEvent(
@@ -65,12 +60,6 @@ function changeEvent(
     requestId: caller.requestId,
   });
 }
-
-const freshSecrets = (): WebhookSecrets => ({
-  current: newWebhookSecret(),
-  previous: null,
-  previousValidUntil: null,
-});
 
 export function presentPartner(p: PartnerRecord) {
   return {
@@ -114,37 +103,6 @@ function patchSchoolDay(partner: PartnerRecord, patch: PartnerPatch): PartnerRec
   }
   if (errors.length > 0) throw validationFailed(errors);
   return next;
-}
-
-/**
- * A webhook URL must be http(s), and with https-only it must be https and must not lead to
- * the hub's own network. A host that does not resolve yet is accepted (a partner may set up
- * its DNS after registering): every send resolves and checks it again anyway.
- */
-async function checkWebhook(
-  deps: RegistryDeps,
-  webhook: { url: string } | null | undefined,
-  path = "/webhook/url",
-): Promise<void> {
-  if (!webhook) return;
-  const url = new URL(webhook.url);
-  const allowed = deps.webhookHttpsOnly ? ["https:"] : ["https:", "http:"];
-  if (!allowed.includes(url.protocol)) {
-    throw validationFailed([
-      {
-        path,
-        message: deps.webhookHttpsOnly ? "must be an https URL" : "must be an http or https URL",
-      },
-    ]);
-  }
-  if (!deps.webhookHttpsOnly) return;
-  const destination = await checkDestination(url, deps.resolveHost);
-  if (!destination.ok && !destination.unresolved) {
-    throw validationFailed(
-      [{ path, message: `must lead to a public address: ${destination.reason}` }],
-      "A webhook URL must not lead to a loopback, link-local, private or shared address.",
-    );
-  }
 }
 
 export async function registerPartner(deps: RegistryDeps, caller: Caller, input: Partner) {
@@ -248,17 +206,6 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
   };
 }
 
-/** A contact newly given a webhook gets a secret; one whose webhook is taken away loses it. */
-async function contactSecretsChange(
-  deps: RegistryDeps,
-  id: string,
-  previous: PartnerRecord,
-  next: PartnerRecord,
-): Promise<WebhookSecrets | "remove" | null> {
-  if (!next.escalationContact?.webhook) return previous.escalationContact?.webhook ? "remove" : null;
-  return (await deps.registry.webhookSecrets(id, "escalation_contact")) ? null : freshSecrets();
-}
-
 /** A new secret; the old one keeps signing beside it for 24 hours so receivers can switch over. */
 export function rotateWebhookSecret(deps: RegistryDeps, caller: Caller, id: string) {
   return rotate(deps, caller, id, "partner");
@@ -276,16 +223,9 @@ async function rotate(deps: RegistryDeps, caller: Caller, id: string, owner: Web
     throw conflict("This partner has no webhook: set one with PATCH first.");
   if (owner === "escalation_contact" && !partner.value.escalationContact?.webhook)
     throw conflict("This partner's escalation contact has no webhook: set one with PATCH first.");
-  const existing = await deps.registry.webhookSecrets(id, owner);
   const now = deps.clock.now();
   const at = now.toISOString();
-  const secret = newWebhookSecret();
-  const previousValidUntil = new Date(now.getTime() + WEBHOOK_ROTATION_OVERLAP_MS).toISOString();
-  const secrets: WebhookSecrets = {
-    current: secret,
-    previous: existing?.current ?? null,
-    previousValidUntil: existing ? previousValidUntil : null,
-  };
+  const secrets = rotatedSecrets(await deps.registry.webhookSecrets(id, owner), now);
   const reason = owner === "partner" ? "webhook_secret_rotated" : "escalation_contact_webhook_secret_rotated";
   const events = [changeEvent(deps, caller, at, "partner_changed", { kind: "partner", id }, reason)];
   const result =
@@ -299,7 +239,7 @@ async function rotate(deps: RegistryDeps, caller: Caller, id: string, owner: Web
           secrets,
         );
   if (result !== "ok") throw conflict("The partner changed while its secret was being rotated; try again.");
-  return { webhookSecret: secret, previousSecretValidUntil: secrets.previousValidUntil };
+  return { webhookSecret: secrets.current, previousSecretValidUntil: secrets.previousValidUntil };
 }
 
 export async function readPartner(deps: RegistryDeps, id: string) {

@@ -60,11 +60,15 @@ export async function recordFinding(
     actor: actorOf(caller),
     subjectId: review.subjectId,
     concernId: review.concernId,
-    notificationId: review.id,
+    // A withheld disclosure made no notification: its review id is the decision's own.
+    notificationId: review.kind === "withheld" ? null : review.id,
     recipientId: review.recipientId,
     dataCategories: review.dataCategories,
     reason: finding,
-    target: { kind: "break_glass_disclosure", id: review.id },
+    target: {
+      kind: review.kind === "withheld" ? "disclosure_withheld" : "break_glass_disclosure",
+      id: review.id,
+    },
     requestId: caller.requestId,
   });
   if ((await deps.reviews.saveReview(next, [event])) !== "ok") {

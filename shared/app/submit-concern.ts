@@ -21,6 +21,7 @@ import type {
 import { actorOf, auditDraft, type Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
 import { pushesFor } from "./timeliness.js";
+import { type Withheld, withheldDecisions, withholdings } from "./withhold.js";
 
 export interface SubmitDeps {
   clock: Clock;
@@ -51,6 +52,7 @@ export interface SubmissionResult {
     breakGlass: boolean;
   }[];
   refusals: { recipientId: string; reason: RefusalReason }[];
+  withheld: Withheld[];
   unresolvedRoutes: ConcernRecord["unresolvedRoutes"];
 }
 
@@ -91,7 +93,6 @@ export async function submitConcern(
   const now = deps.clock.now();
   checkAgainstClock(concern, now);
   const receivedAt = utc(now);
-  const subjectId = await subjectIdOf(deps, concern.subject);
   const [rules, partners, agreements, calendar] = await Promise.all([
     deps.registry.routingRules(),
     deps.registry.listPartners(),
@@ -105,6 +106,9 @@ export async function submitConcern(
     partners,
     calendar: calendar.value,
   });
+  // Checked before anything is written (the identity links included): a 400 writes nothing.
+  const plan = withholdings(concern, routes);
+  const subjectId = await subjectIdOf(deps, concern.subject);
   const concernId = deps.ids.next("con");
   const actor = actorOf(caller);
   const age = ageOn(concern.subject.dateOfBirth, now);
@@ -121,7 +125,7 @@ export async function submitConcern(
     requestId: caller.requestId,
   };
 
-  for (const r of routes) {
+  for (const r of plan.disclosed) {
     const evaluation = evaluate(
       {
         discloserId: caller.partner.id,
@@ -141,6 +145,13 @@ export async function submitConcern(
     else refusals.push({ recipientId: r.recipientId, reason: disclosure.event.reason as RefusalReason });
   }
 
+  const withheld = withheldDecisions(
+    deps.ids,
+    { ...baseEvent, subjectId, concernId, actor },
+    caller.partner.id,
+    plan,
+  );
+  events.push(...withheld.events);
   const { breakGlass, ...body } = concern;
   const record: ConcernRecord = {
     id: concernId,
@@ -157,6 +168,7 @@ export async function submitConcern(
     notificationIds: notifications.map((n) => n.id),
     refusals,
     unresolvedRoutes: unresolved,
+    withheld: withheld.receipt,
   };
   const result: SubmissionResult = {
     id: concernId,
@@ -172,6 +184,7 @@ export async function submitConcern(
       breakGlass: n.breakGlass,
     })),
     refusals,
+    withheld: withheld.receipt,
     unresolvedRoutes: unresolved,
   };
   const response: StoredResponse = { statusCode: 201, body: result };
@@ -185,7 +198,7 @@ export async function submitConcern(
           response,
           expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         };
-  const reviews = breakGlassReviews(record, notifications, events);
+  const reviews = [...breakGlassReviews(record, notifications, events), ...withheld.reviews];
   // Push messages go into the outbox in the same transaction: none is lost, none is early.
   const pushes = notifications.flatMap((n) =>
     pushesFor(
@@ -227,6 +240,7 @@ function breakGlassReviews(
       return [
         {
           id: n.id,
+          kind: "break_glass" as const,
           concernId: concern.id,
           subjectId: concern.subjectId,
           recipientId: n.recipientId,

@@ -116,6 +116,21 @@ export const BreakGlassSchema = z
     description: "Share with routed recipients that have no authorising agreement.",
   });
 
+export const WithholdSchema = z
+  .object({
+    recipientId: slug,
+    justification: requiredText(2000).refine(
+      (s) => s.trim().length >= 30,
+      "must be at least 30 characters: say why telling this recipient would be more detrimental to the child",
+    ),
+  })
+  .strict()
+  .meta({
+    id: "Withhold",
+    description:
+      "A decision not to tell a routed recipient: sharing would be more detrimental to the child than not sharing (Children Act 2004 s16LA). Audited as `disclosure_withheld` (reason `more_detrimental`, without the justification) and listed for IG review.",
+  });
+
 export const ConcernSubmissionSchema = z
   .object({
     concernType: z.enum(CONCERN_TYPES),
@@ -128,6 +143,7 @@ export const ConcernSubmissionSchema = z
     voiceOfChild: VoiceOfChildSchema,
     officer: OfficerSchema.optional(),
     breakGlass: BreakGlassSchema.optional(),
+    withhold: z.array(WithholdSchema).max(20).optional(),
   })
   .strict()
   .meta({ id: "ConcernSubmission" });

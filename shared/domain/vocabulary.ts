@@ -74,6 +74,7 @@ export const AUDIT_ACTIONS = [
   "disclosure",
   "disclosure_refused",
   "break_glass_disclosure",
+  "disclosure_withheld",
   "notification_opened",
   "notification_acknowledged",
   "outcome_recorded",

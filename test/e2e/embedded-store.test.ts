@@ -59,7 +59,9 @@ async function tablesSeenBy(client: DynamoDBClient): Promise<string[]> {
   return (await client.send(new ListTablesCommand({}))).TableNames ?? [];
 }
 
-describe("the embedded store", () => {
+// Each test starts its own hub and DynamoDB Local (the migration test two stores): give them
+// room on a loaded machine.
+describe("the embedded store", { timeout: 180_000 }, () => {
   const hubs: Hub[] = [];
   afterAll(async () => {
     for (const hub of hubs) await hub.stop();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ConcernReceiptSchema, NotificationSchema } from "../../shared/api/schemas.js";
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from "../../shared/domain/bank-holidays.js";
 import type { ConcernSubmission } from "../../shared/domain/concern.js";
+import { londonParts } from "../../shared/domain/time.js";
 import { amyConcern } from "../support/fixtures.js";
 import { call, type Hub, startHub } from "../support/hub.js";
 
@@ -19,7 +20,11 @@ describe("the law as it stands in 2026, over HTTP", () => {
     hub = await startHub({ LANTERN_DYNAMODB_ENDPOINT: inject("dynamoEndpoint") });
     police = await hub.token("essex-police-app", "concerns:submit concerns:read", "pc-1234");
     edt = await hub.token("essex-edt-app", "notifications:read notifications:respond", "edt-1");
-    ig = await hub.token("essex-police-ig", "audit:read routing:manage", "ig-1");
+    ig = await hub.token(
+      "essex-police-ig",
+      "audit:read audit:review routing:manage partners:manage partners:read",
+      "ig-1",
+    );
   });
   afterAll(async () => {
     await hub.stop();
@@ -139,5 +144,174 @@ describe("the law as it stands in 2026, over HTTP", () => {
       { path: "/rules/0/due/duration", message: expect.stringContaining("366") },
     ]);
     expect(after.json.rules).toEqual(rules);
+  });
+  it("withholds a school route: no notification, listed under withheld, audited without the justification, in IG's queue", async () => {
+    // Prepare
+    const justification = "Mother fears the school office will tell the father, who collects Amy";
+    const school = await hub.token("st-marys-primary-app", "notifications:read", "dsl-1");
+    const inboxBefore = await call(hub, "GET", "/v1/notifications", { token: school });
+
+    // Act
+    const submitted = await call(hub, "POST", "/v1/concerns", {
+      token: police,
+      body: child({ givenName: "Wendy" }, { withhold: [{ recipientId: "st-marys-primary", justification }] }),
+    });
+
+    // Assess: the receipt and the school's inbox
+    expect(submitted.status).toBe(201);
+    const receipt = ConcernReceiptSchema.parse(submitted.json);
+    expect(receipt.notifications.map((n) => n.recipientId)).toEqual(["essex-mash"]);
+    expect(receipt.withheld).toEqual([{ recipientId: "st-marys-primary", reason: "more_detrimental" }]);
+    expect(receipt.refusals).toEqual([]);
+    const inboxAfter = await call(hub, "GET", "/v1/notifications", { token: school });
+    expect(inboxAfter.json.items).toEqual(inboxBefore.json.items);
+    const status = await call(hub, "GET", `/v1/concerns/${receipt.id}`, { token: police });
+    expect(status.json.withheld).toEqual(receipt.withheld);
+
+    // Assess: the trail
+    const events = await call(hub, "GET", `/v1/audit/events?concernId=${receipt.id}`, { token: ig });
+    const decision = (events.json.items as Record<string, unknown>[]).find(
+      (e) => e.action === "disclosure_withheld",
+    );
+    expect(decision).toMatchObject({
+      recipientId: "st-marys-primary",
+      reason: "more_detrimental",
+      notificationId: null,
+      subjectId: receipt.subjectId,
+    });
+    const trail = await call(hub, "GET", "/v1/audit/export", { token: ig });
+    expect(trail.text).toContain("disclosure_withheld");
+    expect(trail.text).not.toContain("father");
+
+    // Assess: IG's review queue, reviewed by someone other than the officer
+    const queue = await call(hub, "GET", "/v1/audit/reviews?status=pending&limit=100", { token: ig });
+    const review = (queue.json.items as Record<string, unknown>[]).find((r) => r.concernId === receipt.id);
+    expect(review).toMatchObject({
+      kind: "withheld",
+      recipientId: "st-marys-primary",
+      justification,
+      status: "pending",
+      disclosedBy: { partnerId: "essex-police", sub: "pc-1234" },
+    });
+    const reviewed = await call(hub, "POST", `/v1/audit/reviews/${review?.id}`, {
+      token: ig,
+      body: { finding: "justified" },
+    });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.json.status).toBe("reviewed");
+  });
+
+  it("refuses to withhold from a recipient the concern does not route to, and writes nothing", async () => {
+    // Prepare
+    const before = await call(hub, "GET", "/v1/audit/export", { token: ig });
+
+    // Act
+    const refused = await call(hub, "POST", "/v1/concerns", {
+      token: police,
+      body: child(
+        { givenName: "Nadia", nhsNumber: "9434765919" },
+        {
+          withhold: [
+            { recipientId: "essex-health", justification: "A justification that is long enough to pass" },
+          ],
+        },
+      ),
+    });
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors).toEqual([{ path: "/withhold/0/recipientId", message: expect.any(String) }]);
+    const after = await call(hub, "GET", "/v1/audit/export", { token: ig });
+    const actions = (text: string) =>
+      text
+        .trim()
+        .split("\n")
+        .map((line) => (JSON.parse(line) as { action: string }).action)
+        .filter((a) => a !== "audit_exported");
+    expect(actions(after.text)).toEqual(actions(before.text));
+  });
+  // Last: it changes st-marys-primary for the rest of this hub's life.
+  it("lets only a listed Key Adult open and acknowledge, refuses other staff with 403 not_a_key_adult (audited), and uses the school's own day", async () => {
+    // Prepare
+    const tomorrow = londonParts(new Date(Date.now() + 86_400_000));
+    const closure = `${tomorrow.year}-${String(tomorrow.month).padStart(2, "0")}-${String(tomorrow.day).padStart(2, "0")}`;
+    const patched = await call(hub, "PATCH", "/v1/partners/st-marys-primary", {
+      token: ig,
+      body: {
+        keyAdults: [{ sub: "ka-1", name: "Ms Key", email: "key@st-marys.example" }],
+        schoolDayStartsAt: "08:30",
+        closures: [closure],
+      },
+    });
+    const keyAdult = await call(hub, "POST", "/v1/concerns", {
+      token: police,
+      body: child({ givenName: "Kit" }),
+    });
+    const toSchool = ConcernReceiptSchema.parse(keyAdult.json).notifications.find(
+      (n) => n.recipientId === "st-marys-primary",
+    );
+    const ka = await hub.token("st-marys-primary-app", "notifications:read notifications:respond", "ka-1");
+    const office = await hub.token(
+      "st-marys-primary-app",
+      "notifications:read notifications:respond",
+      "office-1",
+    );
+
+    // Act
+    const refusedOpen = await call(hub, "GET", `/v1/notifications/${toSchool?.id}`, { token: office });
+    const refusedAck = await call(hub, "POST", `/v1/notifications/${toSchool?.id}/acknowledge`, {
+      token: office,
+    });
+    const refusedOutcome = await call(hub, "POST", `/v1/notifications/${toSchool?.id}/outcome`, {
+      token: office,
+      body: { outcome: "information_only" },
+    });
+    const opened = await call(hub, "GET", `/v1/notifications/${toSchool?.id}`, { token: ka });
+    const acknowledged = await call(hub, "POST", `/v1/notifications/${toSchool?.id}/acknowledge`, {
+      token: ka,
+    });
+
+    // Assess: the partner record and the school's own day
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ schoolDayStartsAt: "08:30", closures: [closure] });
+    const due = londonParts(new Date(toSchool?.dueBy ?? ""));
+    expect([due.hour, due.minute]).toEqual([8, 30]);
+    expect(toSchool?.dueBy.slice(0, 10)).not.toBe(closure);
+
+    // Assess: who may do what
+    for (const refused of [refusedOpen, refusedAck, refusedOutcome]) {
+      expect(refused.status).toBe(403);
+      expect(refused.json.type).toBe("https://lantern.example/problems/not_a_key_adult");
+      expect(refused.text).not.toContain("Kit");
+    }
+    expect(opened.status).toBe(200);
+    expect(acknowledged.status).toBe(200);
+    expect(acknowledged.json.status).toBe("acknowledged");
+    const events = await call(hub, "GET", `/v1/audit/events?concernId=${String(keyAdult.json.id)}`, {
+      token: ig,
+    });
+    const about = (events.json.items as Record<string, unknown>[]).filter(
+      (e) => e.notificationId === toSchool?.id,
+    );
+    expect(about.map((e) => [e.action, e.reason, (e.actor as { sub: string }).sub])).toEqual(
+      expect.arrayContaining([
+        ["disclosure_refused", "not_a_key_adult", "office-1"],
+        ["notification_opened", null, "ka-1"],
+        ["notification_acknowledged", null, "ka-1"],
+      ]),
+    );
+    expect(about.filter((e) => e.action === "disclosure_refused")).toHaveLength(1);
+  });
+
+  it("keeps a school's day and Key Adults to schools", async () => {
+    // Act
+    const refused = await call(hub, "PATCH", "/v1/partners/essex-mash", {
+      token: ig,
+      body: { keyAdults: [{ sub: "sw-1", name: "A Social Worker" }] },
+    });
+
+    // Assess
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors).toEqual([{ path: "/keyAdults", message: expect.any(String) }]);
   });
 });

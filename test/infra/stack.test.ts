@@ -229,8 +229,23 @@ describe("functions", () => {
     );
     for (const deny of denies) {
       expect(deny).toHaveLength(1);
-      expect(deny[0]?.Resource).toEqual({ "Fn::GetAtt": [auditTableId, "Arn"] });
+      expect(deny[0]?.Sid).toBe("DenyAuditMutation");
+      expect(deny[0]?.Resource).toEqual([
+        { "Fn::GetAtt": [auditTableId, "Arn"] },
+        { "Fn::Join": ["", [{ "Fn::GetAtt": [auditTableId, "Arn"] }, "/backup/*"]] },
+      ]);
     }
+    expect(AUDIT_MUTATIONS).toEqual(
+      expect.arrayContaining([
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:UpdateTable",
+        "dynamodb:UpdateTimeToLive",
+        "dynamodb:RestoreTableFromBackup",
+        "dynamodb:RestoreTableToPointInTime",
+        "dynamodb:DeleteTable",
+      ]),
+    );
   });
 
   it("grants no wildcard DynamoDB action, and the public function only GetItem on the data table", () => {
@@ -432,13 +447,13 @@ describe("checkpoints and the archive", () => {
 
     // Act
     const denies = roles.map((role) =>
-      statementsOfRole(role).filter((s) => s.Effect === "Deny" && s.Resource !== undefined),
+      statementsOfRole(role).filter((s) => s.Effect === "Deny" && s.Sid === "DenyAuditMutation"),
     );
 
     // Assess
     for (const deny of denies) {
       expect(deny).toHaveLength(1);
-      expect(deny[0]).toMatchObject({ Resource: getAtt(tableOf("audit")) });
+      expect(deny[0]).toMatchObject({ Resource: expect.arrayContaining([getAtt(tableOf("audit"))]) });
       expect(actionsOf(deny[0] as Statement).sort()).toEqual([...AUDIT_MUTATIONS].sort());
     }
   });

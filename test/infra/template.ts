@@ -9,7 +9,13 @@ import { type LanternFunction, SKIP_BUNDLING_CONTEXT } from "../../infra/aws/lan
 /** Helpers the infrastructure tests share: synthesis and reading the template. */
 
 export type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
-export type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+export type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
 
 /** The app as `cdk synth` builds it (cdk.json's context), with bundling stubbed for speed. */
 export function synthesise(stage: "dev" | "prod") {

@@ -1,0 +1,48 @@
+import { LanternError } from "../errors.js";
+import type { Clock, Ids, NotificationRecord, NotificationStore } from "../ports.js";
+import { actorOf, auditDraft, type Caller } from "./context.js";
+
+export const NOT_A_KEY_ADULT = "not_a_key_adult";
+
+const notAKeyAdult = () =>
+  new LanternError(
+    NOT_A_KEY_ADULT,
+    403,
+    "Not a Key Adult",
+    "This school receives Operation Encompass notifications through its named Key Adults only.",
+  );
+
+/**
+ * A school that names its trained Key Adults hears through them alone (some forces send to
+ * nobody untrained): anyone else of the school may not open, acknowledge or record an
+ * outcome. A refused opening is a refused disclosure, so it is audited; the reason names no
+ * person. A school without `keyAdults` is open to all its staff, as before.
+ */
+export async function refuseUnlessKeyAdult(
+  deps: { clock: Clock; ids: Ids; notifications: Pick<NotificationStore, "audit"> },
+  caller: Caller,
+  n: NotificationRecord,
+  action: "open" | "respond",
+): Promise<void> {
+  const keyAdults = caller.partner.type === "school" ? caller.partner.keyAdults : undefined;
+  if (!keyAdults || keyAdults.length === 0 || keyAdults.some((k) => k.sub === caller.sub)) return;
+  if (action === "open") {
+    await deps.notifications.audit([
+      auditDraft({
+        id: deps.ids.next("evt"),
+        at: deps.clock.now().toISOString(),
+        action: "disclosure_refused",
+        actor: actorOf(caller),
+        subjectId: n.subjectId,
+        concernId: n.concernId,
+        notificationId: n.id,
+        recipientId: n.recipientId,
+        agreement: n.agreement,
+        purpose: n.purpose,
+        reason: NOT_A_KEY_ADULT,
+        requestId: caller.requestId,
+      }),
+    ]);
+  }
+  throw notAKeyAdult();
+}
