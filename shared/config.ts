@@ -31,6 +31,8 @@ export const ENV = {
   retrySchedule: "LANTERN_WEBHOOK_RETRY_SCHEDULE_MS",
   archiveBucket: "LANTERN_ARCHIVE_BUCKET",
   port: "PORT",
+  /** Local hub: how long the development issuer's console access tokens live (default 3600). */
+  consoleTokenSeconds: "LANTERN_CONSOLE_TOKEN_SECONDS",
 } as const;
 
 /** CloudWatch metrics the functions emit (EMF) and the stack alarms on. */

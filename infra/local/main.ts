@@ -8,6 +8,8 @@ import { seedRegistry } from "../../shared/app/seed.js";
 import { deliverDue, sweepOverdue } from "../../shared/app/timeliness.js";
 import { ConfigurationError, DEFAULTS, ENV, tableNames } from "../../shared/config.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
+import { consoleHandler } from "./console.js";
+import { CONSOLE_CLIENTS, CONSOLE_SCOPES } from "./demo-people.js";
 import {
   ensureTables,
   type RunningDynamo,
@@ -16,6 +18,7 @@ import {
   storeAccessKeyId,
 } from "./dynamodb-local.js";
 import { checkpointKeys, issuerKey, subjectKey } from "./keys.js";
+import { CONSOLE_RESOURCE, type DevelopmentIssuer, developmentIssuer } from "./oidc.js";
 import { createLocalServer, type LambdaHandler } from "./server.js";
 
 /**
@@ -51,10 +54,18 @@ async function main(): Promise<void> {
   const dataDir = resolve(env[ENV.dataDir] || DEFAULTS.dataDir);
 
   // The hub is its own development issuer unless an external one is configured.
+  const hubUrl = `http://127.0.0.1:${port}`;
+  let issuer: DevelopmentIssuer | null = null;
   if (!env[ENV.issuer]) {
-    const { publicJwks } = await issuerKey(dataDir);
+    const { privateJwk, publicJwks } = await issuerKey(dataDir);
     env[ENV.issuer] = DEFAULTS.localIssuer;
     env[ENV.jwks] = JSON.stringify(publicJwks);
+    issuer = developmentIssuer({
+      privateJwk,
+      hubUrl,
+      audience: env[ENV.audience] || DEFAULTS.audience,
+      ttlSeconds: Number(env[ENV.consoleTokenSeconds] || 3600),
+    });
   } else if (!env[ENV.jwksUrl]) {
     throw new StartupError(`${ENV.issuer} is set, so ${ENV.jwksUrl} must be set too.`);
   }
@@ -63,7 +74,19 @@ async function main(): Promise<void> {
 
   let ready = false;
   const handlers = {} as Record<Group, LambdaHandler>;
-  const server = createLocalServer(handlers, () => ready);
+  const consolePages = consoleHandler({
+    issuer: env[ENV.issuer] ?? DEFAULTS.localIssuer,
+    discoveryUrl: issuer
+      ? "/.well-known/openid-configuration"
+      : `${(env[ENV.issuer] ?? "").replace(/\/$/, "")}/.well-known/openid-configuration`,
+    resource: CONSOLE_RESOURCE,
+    apiBase: "",
+    scopes: CONSOLE_SCOPES,
+    clients: CONSOLE_CLIENTS,
+  });
+  const server = createLocalServer(handlers, () => ready, {
+    handle: (req, res) => (issuer?.handle(req, res) ?? false) || consolePages(req, res),
+  });
   await listen(server, port);
 
   let dynamo: RunningDynamo | null = null;

@@ -74,10 +74,17 @@ function lambdaContext(requestId: string): Context {
 
 /**
  * The embedded hub: every request runs the real Lambda handler of its route's group.
- * Unknown paths go to the public handler, which answers the 404 (or 405) itself.
+ * Unknown paths go to the public handler, which answers the 404 (or 405) itself. `pages`
+ * (the console and the development issuer) may answer first.
  */
-export function createLocalServer(handlers: Record<Group, LambdaHandler>, isReady: () => boolean): Server {
+export function createLocalServer(
+  handlers: Record<Group, LambdaHandler>,
+  isReady: () => boolean,
+  pages: { handle: (req: IncomingMessage, res: ServerResponse) => boolean } = { handle: () => false },
+): Server {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // The console's pages and the development issuer answer before the API sees the request.
+    if (isReady() && pages.handle(req, res)) return;
     const requestId = randomUUID();
     const respond = (result: APIGatewayProxyResult) => {
       const body = result.isBase64Encoded

@@ -32,7 +32,13 @@ export const registryRoutes = [
     description: "With a `webhook`, the response carries the webhook signing secret, once.",
     tags: ["Partners"],
     body: PartnerSchema,
-    responses: { 201: { description: "The partner.", schema: PartnerViewSchema } },
+    responses: {
+      201: {
+        description: "The partner.",
+        schema: PartnerViewSchema,
+        headers: { Location: { description: "The partner's path.", required: true } },
+      },
+    },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415],
   },
   {
@@ -109,7 +115,13 @@ export const registryRoutes = [
     summary: "Create a data-sharing agreement; version 1 is a draft until activated",
     tags: ["Agreements"],
     body: AgreementCreateSchema,
-    responses: { 201: { description: "The agreement with its versions.", schema: AgreementSchema } },
+    responses: {
+      201: {
+        description: "The agreement with its versions.",
+        schema: AgreementSchema,
+        headers: { Location: { description: "The agreement's path.", required: true } },
+      },
+    },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415],
   },
   {
