@@ -94,9 +94,9 @@ export async function* readAhead<T>(
 
 /**
  * Not wired into `verifyTrail` yet, on measurement: against DynamoDB Local on 2 cores reading
- * 4 shards at once ran at 0.88x the sequential reader and one page ahead at 0.95x (benchmark
- * 8 in bench/README.md), because the emulator's reads cost ~80 times the hashing and compete
- * for the same cores. On DynamoDB proper, where a page's read is network latency rather than
+ * 4 shards at once ran at 0.72-0.88x the sequential reader and one page ahead at 0.72-0.95x
+ * (benchmark 8 in bench/README.md), because the emulator's reads cost ~50-80 times the hashing
+ * and compete for the same cores. On DynamoDB proper, where a page's read is network latency rather than
  * our CPU, it is the lever to measure there first.
  */
 export const VERIFY_READ_AHEAD = { parallel: 4, depth: 2 };
