@@ -473,6 +473,20 @@ export const TimelinessSchema = z
         p90SecondsToAcknowledge: z.number().nullable(),
       }),
     ),
+    encompass: z
+      .array(
+        z.object({
+          schoolId: z.string(),
+          notifications: z.int(),
+          acknowledgedBeforeSchoolDay: z.int(),
+          acknowledgedAfterSchoolDayStarted: z.int(),
+          notAcknowledged: z.int(),
+        }),
+      )
+      .meta({
+        description:
+          "Operation Encompass, per school: domestic abuse notifications created in [from, to], and how many were acknowledged before the school's day started (its `schoolDayStartsAt`, else the rule's `at`, which is the notification's `dueBy`). The figure a force reports.",
+      }),
   })
   .meta({ id: "TimelinessFigures" });
 
