@@ -6,6 +6,7 @@ import {
   subjectReport,
   subjectReportCsv,
 } from "../shared/app/audit.js";
+import { decideBreach, listBreaches, readBreach, recallNotification } from "../shared/app/breaches.js";
 import { listCheckpoints, verifyTrail, writeCheckpoint } from "../shared/app/checkpoints.js";
 import { listReviews, readReview, recordFinding } from "../shared/app/reviews.js";
 import { timelinessFigures } from "../shared/app/timeliness.js";
@@ -32,8 +33,27 @@ export const handler = createHttpHandler<
   | "readReview"
   | "recordReviewFinding"
   | "timelinessFigures"
+  | "recallNotification"
+  | "listBreaches"
+  | "readBreach"
+  | "decideBreach"
 >(
   {
+    async recallNotification({ caller, params, body }) {
+      return { status: 200, body: await recallNotification(w, caller, params.id, body.reason, body.note) };
+    },
+    async listBreaches({ query }) {
+      return { status: 200, body: await listBreaches(w, query.status, query.cursor, query.limit ?? 25) };
+    },
+    async readBreach({ params }) {
+      return { status: 200, body: await readBreach(w, params.id) };
+    },
+    async decideBreach({ caller, params, body }) {
+      return {
+        status: 200,
+        body: await decideBreach(w, caller, params.id, body.decision, body.reference, body.rationale),
+      };
+    },
     async queryAuditEvents({ query }) {
       const { cursor, limit, from, to, ...filter } = query;
       return {

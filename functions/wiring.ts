@@ -3,6 +3,7 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { JWK } from "jose";
 import { DynamoAuditStore } from "../shared/adapters/dynamodb/audit-store.js";
+import { DynamoBreachStore } from "../shared/adapters/dynamodb/breach-store.js";
 import { DynamoCheckpointStore } from "../shared/adapters/dynamodb/checkpoint-store.js";
 import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
@@ -98,6 +99,7 @@ function build(env: NodeJS.ProcessEnv) {
   const audit = new DynamoAuditStore(doc, tables.audit, shards);
   const checkpoints = new DynamoCheckpointStore(doc, tables.audit, shards);
   const timeliness = new DynamoTimelinessStore(doc, tables, commit);
+  const breaches = new DynamoBreachStore(doc, tables, commit);
   // Only the audit and checkpointer functions sign; the others never need the key.
   let signerValue: CheckpointSigner | undefined;
   const signerOf = () => {
@@ -117,6 +119,7 @@ function build(env: NodeJS.ProcessEnv) {
     // Registration checks where a webhook host leads without holding the request for long.
     resolveHost: boundedResolver(systemResolver, 2_000),
     timeliness,
+    breaches,
     send: webhookSender({ httpsOnly: webhookHttpsOnly }),
     retrySchedule: retrySchedule(env),
     checkpoints,

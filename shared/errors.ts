@@ -90,3 +90,21 @@ export const serviceUnavailable = (detail: string, retryAfterSeconds = 1) =>
   new LanternError("service-unavailable", 503, "Service unavailable", detail, {
     headers: { "Retry-After": String(retryAfterSeconds) },
   });
+
+/** The agreement no longer covers this disclosure (suspended, revoked, expired, superseded). */
+export const disclosureWithdrawn = () =>
+  new LanternError(
+    "disclosure_withdrawn",
+    403,
+    "Disclosure withdrawn",
+    "The data-sharing agreement this notification was made under no longer authorises opening it.",
+  );
+
+/** Information governance recalled this disclosure: its content is gone. */
+export const disclosureRecalled = () =>
+  new LanternError(
+    "disclosure_recalled",
+    410,
+    "Disclosure recalled",
+    "This notification was recalled by the discloser's information governance; its content is erased.",
+  );

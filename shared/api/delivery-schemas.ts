@@ -6,7 +6,7 @@ export const DeliverySchema = z
     id: z.string().meta({ description: "The webhook-id: the same on every attempt." }),
     partnerId: z.string(),
     notificationId: z.string(),
-    type: z.enum(["notification.created", "notification.overdue"]),
+    type: z.enum(["notification.created", "notification.overdue", "notification.recalled"]),
     body: z.string(),
     url: z.string().meta({
       description: "Where the latest attempt went: each attempt uses its owner's URL as it is then.",

@@ -20,10 +20,11 @@ import { ProblemSchema, WebhookPayloadSchema } from "./schemas.js";
 const ERROR_TEXT: Record<number, string> = {
   400: "The request is not valid (malformed JSON, unknown members, invalid values, text that is not valid Unicode).",
   401: "No access token, or one that is not valid.",
-  403: "The token lacks the scope, or its client is not registered to a partner.",
+  403: "The token lacks the scope, or its client is not registered to a partner; on opening a notification, problem `disclosure_withdrawn`: its agreement no longer authorises it.",
   404: "No such resource, or one that belongs to another partner.",
   405: "The path exists but not with this method.",
   409: "The request conflicts with the resource's state.",
+  410: "Problem `disclosure_recalled`: information governance recalled this disclosure and its content is erased.",
   413: `The body is over ${MAX_BODY_BYTES} bytes.`,
   415: "The body is not application/json.",
   503: "The hub is busy or a dependency is unavailable; retry after Retry-After seconds.",
@@ -254,6 +255,10 @@ function webhooks() {
       "notification.overdue",
       "A notification for your partner passed its due time unacknowledged",
     ),
+    "notification.recalled": message(
+      "notification.recalled",
+      "A notification for your partner was recalled: delete any copy; GET href answers 410",
+    ),
   };
 }
 
@@ -293,6 +298,11 @@ export function openApiDocument(): Record<string, unknown> {
       },
       { name: "Routing", description: "Which partners must hear about which concerns, and by when." },
       { name: "Audit", description: "The hash-chained audit trail, for information governance." },
+      {
+        name: "Information governance",
+        description:
+          "When sharing must stop: recall a disclosure; breaches and their 72-hour clock (UK GDPR Art. 33).",
+      },
       { name: "Hub", description: "Health, this document and key sets." },
     ],
     paths,

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { ConcernSubmissionSchema } from "../domain/concern.js";
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../http/request.js";
 import { AUTH_ERRORS } from "./common.js";
+import { lifecycleRoutes } from "./lifecycle-routes.js";
 import { registryRoutes } from "./registry-routes.js";
 import {
   AuditEventSchema,
@@ -52,7 +53,7 @@ export const SCOPES = {
   "audit:read":
     "Read, export and verify the audit trail; read the break-glass review queue (governance partners' clients only)",
   "audit:review":
-    "Mark a break-glass disclosure reviewed, with a finding, never one's own (governance partners' clients only)",
+    "Mark a break-glass disclosure reviewed, with a finding, never one's own; recall a disclosure; decide a breach (governance partners' clients only)",
   "audit:checkpoint": "Ask for a checkpoint now (governance partners' clients only)",
 } as const;
 export type Scope = keyof typeof SCOPES;
@@ -179,8 +180,12 @@ export const routes = [
     summary: "Open a notification with its minimised payload (audited as notification_opened)",
     tags: ["Notifications"],
     params: IdParamsSchema,
+    description:
+      "The agreement the notification cites is checked again at every opening: the payload shows only the categories its " +
+      "active version grants now. 403 `disclosure_withdrawn` (audited as disclosure_refused) while it does not; 410 " +
+      "`disclosure_recalled` once recalled. A break-glass notification opens until recalled or erased.",
     responses: { 200: { description: "The notification with its payload.", schema: NotificationSchema } },
-    errors: [...AUTH_ERRORS, 404],
+    errors: [...AUTH_ERRORS, 404, 410],
   },
   {
     operationId: "acknowledgeNotification",
@@ -213,6 +218,7 @@ export const routes = [
   },
   ...registryRoutes,
   ...timelinessRoutes,
+  ...lifecycleRoutes,
   {
     operationId: "queryAuditEvents",
     method: "GET",

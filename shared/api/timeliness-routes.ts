@@ -9,9 +9,8 @@ import {
   EscalationSchema,
   IdParamsSchema,
   page,
-  TimelinessQuerySchema,
-  TimelinessSchema,
 } from "./schemas.js";
+import { TimelinessQuerySchema, TimelinessSchema } from "./timeliness-schemas.js";
 
 /** Timeliness: calendars, escalations, push deliveries and the figures that show who was late. */
 
