@@ -61,15 +61,17 @@ export const handler = createHttpHandler<
         body: await queryEvents(w, { ...filter, from: utc(from), to: utc(to) }, cursor, limit ?? 50),
       };
     },
-    async exportAudit({ caller, query }) {
+    async exportAudit({ caller, query, sealCursor }) {
       const format = query.format ?? "json";
       const contentType = format === "fhir" ? "application/fhir+ndjson" : "application/x-ndjson";
       const from = decodeCursor(query.cursor, isExportPosition);
       const page = await exportEvents(w, caller, format, from);
       const headers: Record<string, string> = {};
       if (page.next) {
-        const cursor = encodeCursor(page.next);
-        headers.Link = `</v1/audit/export?format=${format}&cursor=${cursor}>; rel="next"`;
+        // The next page's query is this one's, so its cursor opens there.
+        const cursor = await sealCursor(encodeCursor(page.next));
+        const formatParam = query.format ? `format=${query.format}&` : "";
+        headers.Link = `</v1/audit/export?${formatParam}cursor=${cursor}>; rel="next"`;
         headers["X-Next-Cursor"] = cursor;
       }
       return { status: 200, text: { contentType, body: page.text }, headers };

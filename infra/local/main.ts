@@ -18,7 +18,7 @@ import {
   startDynamoLocal,
   storeAccessKeyId,
 } from "./dynamodb-local.js";
-import { checkpointKeys, issuerKey, subjectKey } from "./keys.js";
+import { checkpointKeys, cursorKey, issuerKey, subjectKey } from "./keys.js";
 import { CONSOLE_RESOURCE, type DevelopmentIssuer, developmentIssuer } from "./oidc.js";
 import { createLocalServer, type LambdaHandler } from "./server.js";
 
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     throw new StartupError(`${ENV.issuer} is set, so ${ENV.jwksUrl} must be set too.`);
   }
   env[ENV.subjectKey] ||= subjectKey(dataDir);
+  env[ENV.cursorKey] ||= cursorKey(dataDir);
   if (!env[ENV.checkpointKmsKeyId]) env[ENV.checkpointKey] = JSON.stringify(await checkpointKeys(dataDir));
 
   let ready = false;

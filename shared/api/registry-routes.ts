@@ -5,7 +5,7 @@ import {
   AgreementTermsSchema,
   PartnerSchema,
 } from "../domain/registry.js";
-import { AUTH_ERRORS } from "./common.js";
+import { AUTH_ERRORS, ListQuerySchema } from "./common.js";
 import type { RouteSpec } from "./routes.js";
 import {
   CoverageQuerySchema,
@@ -49,8 +49,9 @@ export const registryRoutes = [
     scope: "partners:read",
     summary: "List partners",
     tags: ["Partners"],
+    query: ListQuerySchema,
     responses: { 200: { description: "Every partner.", schema: page(PartnerViewSchema, "PartnerPage") } },
-    errors: AUTH_ERRORS,
+    errors: [400, ...AUTH_ERRORS],
   },
   {
     operationId: "readPartner",
@@ -132,8 +133,9 @@ export const registryRoutes = [
     scope: "agreements:read",
     summary: "List agreements with every version",
     tags: ["Agreements"],
+    query: ListQuerySchema,
     responses: { 200: { description: "Every agreement.", schema: page(AgreementSchema, "AgreementPage") } },
-    errors: AUTH_ERRORS,
+    errors: [400, ...AUTH_ERRORS],
   },
   {
     operationId: "agreementCoverage",
