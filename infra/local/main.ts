@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { documentClient, dynamoClient } from "../../shared/adapters/dynamodb/client.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import type { Group } from "../../shared/api/routes.js";
+import { sweepBreaches } from "../../shared/app/breaches.js";
 import { writeCheckpoint } from "../../shared/app/checkpoints.js";
 import { seedRegistry } from "../../shared/app/seed.js";
 import { deliverDue, sweepOverdue } from "../../shared/app/timeliness.js";
@@ -187,7 +188,10 @@ function startClockwork(wiring: typeof import("../../functions/wiring.js")): Nod
   const w = wiring.wired();
   return [
     every(Number(env[ENV.checkpointSeconds] || 60), "checkpoint", () => writeCheckpoint(w, false)),
-    every(Number(env[ENV.sweepSeconds] || 60), "overdue sweep", () => sweepOverdue(w)),
+    every(Number(env[ENV.sweepSeconds] || 60), "overdue sweep", async () => {
+      await sweepOverdue(w);
+      await sweepBreaches(w);
+    }),
     every(1, "push delivery", () => deliverDue(w)),
   ];
 }
