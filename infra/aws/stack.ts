@@ -26,6 +26,7 @@ import {
   SWEEPER_ACCESS,
 } from "./access.js";
 import { LanternApi } from "./api.js";
+import { ConsoleSite } from "./console.js";
 import { AuditProtection } from "./audit-protection.js";
 import type { LanternConfig } from "./config.js";
 import { LanternTables } from "./data.js";
@@ -222,6 +223,7 @@ export class LanternStack extends Stack {
       publicThrottle: config.publicThrottle,
       ipRateLimit: config.ipRateLimit,
     });
+    new ConsoleSite(this, "Console", { api: this.api.api, issuer: issuer.valueAsString, removalPolicy });
 
     const mutationAlarm = protection.guard(this.tables.audit, auditStreamGuard);
     protection.schedule(checkpointer);
