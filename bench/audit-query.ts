@@ -35,7 +35,7 @@ export async function writeBatch(
   }
 }
 
-async function load(store: BenchStore, events: readonly AuditEvent[]): Promise<void> {
+export async function loadEvents(store: BenchStore, events: readonly AuditEvent[]): Promise<void> {
   const items = events.map(auditItem);
   const batches = Math.ceil(items.length / BATCH);
   await inParallel(batches, PARALLEL_BATCHES, (b) =>
@@ -95,10 +95,10 @@ export async function benchAuditQuery(
 
   // The small trail, and the same first events at the start of the large one.
   const first = drafts(0, options.small, childAt, base);
-  await load(smallStore, chainRoundRobin(first, emptyHeads(smallStore.audit.shardCount())));
+  await loadEvents(smallStore, chainRoundRobin(first, emptyHeads(smallStore.audit.shardCount())));
   const heads: ShardHead[] = emptyHeads(store.audit.shardCount());
   let started = performance.now();
-  await load(store, chainRoundRobin(first, heads));
+  await loadEvents(store, chainRoundRobin(first, heads));
   const smallLoadMs = since(started);
   log(`audit query: loaded ${options.small} events in ${Math.round(smallLoadMs)} ms`);
 
@@ -112,7 +112,7 @@ export async function benchAuditQuery(
       loaded > options.small ? elapsed / (loaded - options.small) : smallLoadMs / options.small;
     const next = Math.min(chunk, options.large - loaded);
     if (smallLoadMs + elapsed + next * perEvent > options.loadBudgetMs) break;
-    await load(store, chainRoundRobin(drafts(loaded, next, childAt, base), heads));
+    await loadEvents(store, chainRoundRobin(drafts(loaded, next, childAt, base), heads));
     loaded += next;
   }
   const largeLoadMs = since(started) + smallLoadMs;

@@ -106,10 +106,10 @@ export async function benchConcurrency(
       throw new Error(
         `concurrency ${submitters}: the trail does not match the receipts: ${JSON.stringify(trail)}`,
       );
+    // DynamoDB Local answers some bare transactions with InternalServerError when it is
+    // overloaded (after the SDK's own retries): recorded, and the rate counts only successes.
     if (Object.keys(bare.failures).length > 0)
-      throw new Error(
-        `concurrency ${submitters}: bare transactions failed: ${JSON.stringify(bare.failures)}`,
-      );
+      log(`concurrency ${submitters}: bare transactions failed: ${JSON.stringify(bare.failures)}`);
     const figure = rate(lantern);
     const baseline = rate(bare);
     results.push({
@@ -134,6 +134,7 @@ export async function benchConcurrency(
         p99Ms: round(percentile(lantern.latencies, 99)),
         transactionsSentPerSubmission: round(transactions / Math.max(1, total), 2),
         bareWallMs: round(bare.ms),
+        bareFailures: bare.failures,
         bareP50Ms: round(percentile(bare.latencies, 50)),
         bareP99Ms: round(percentile(bare.latencies, 99)),
         trail,

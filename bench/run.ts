@@ -10,6 +10,7 @@ import { benchRegistrySize } from "./registry.js";
 import { type BenchResult, log, machine, round, since } from "./stats.js";
 import { benchSubmit } from "./submit.js";
 import { benchVerify } from "./verify.js";
+import { benchVerifyStore } from "./verify-store.js";
 
 /**
  * `npm run bench`: the five benchmarks against one DynamoDB Local started here (in memory) and
@@ -23,6 +24,11 @@ const only = process.argv
   .find((a) => a.startsWith("--only="))
   ?.slice("--only=".length)
   .split(",");
+
+const READ_AHEAD = [
+  { parallel: 1, depth: 2 },
+  { parallel: 4, depth: 2 },
+];
 
 const CONFIG = quick
   ? {
@@ -48,6 +54,7 @@ const CONFIG = quick
           { submitters: 50, total: 50 },
         ],
       },
+      verifyStore: { events: 2_000, shards: 4, runs: 1, readAhead: READ_AHEAD },
     }
   : {
       submit: { warmup: 30, iterations: 300 },
@@ -57,8 +64,8 @@ const CONFIG = quick
       auditQuery: { small: 1_000, large: 100_000, childEvents: 20, loadBudgetMs: 180_000, queries: 50 },
       hub: { concerns: 20, connections: 16, durationMs: 10_000, warmupMs: 2_000 },
       registry: {
-        warmup: 3,
-        iterations: 20,
+        warmup: 2,
+        iterations: 15,
         sizes: [
           { name: "demo", schools: 0 },
           { name: "county", schools: 600 },
@@ -72,6 +79,7 @@ const CONFIG = quick
           { submitters: 50, total: 100 },
         ],
       },
+      verifyStore: { events: 5_000, shards: 4, runs: 2, readAhead: READ_AHEAD },
     };
 
 interface Failure {
@@ -136,6 +144,9 @@ async function main(): Promise<number> {
     add(await step("5 hub", failures, () => benchHub(endpoint, CONFIG.hub, dynamo?.child.pid)));
     add(await step("6 registry size", failures, () => benchRegistrySize(endpoint, CONFIG.registry)));
     add(await step("7 concurrency", failures, () => benchConcurrency(endpoint, CONFIG.concurrency)));
+    add(
+      await step("8 verify from the store", failures, () => benchVerifyStore(endpoint, CONFIG.verifyStore)),
+    );
   } finally {
     await dynamo?.stop();
   }

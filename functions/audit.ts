@@ -6,6 +6,7 @@ import {
   subjectReport,
   subjectReportCsv,
 } from "../shared/app/audit.js";
+import { decideBreach, listBreaches, readBreach, recallNotification } from "../shared/app/breaches.js";
 import { listCheckpoints, verifyTrail, writeCheckpoint } from "../shared/app/checkpoints.js";
 import { listReviews, readReview, recordFinding } from "../shared/app/reviews.js";
 import { timelinessFigures } from "../shared/app/timeliness.js";
@@ -32,8 +33,27 @@ export const handler = createHttpHandler<
   | "readReview"
   | "recordReviewFinding"
   | "timelinessFigures"
+  | "recallNotification"
+  | "listBreaches"
+  | "readBreach"
+  | "decideBreach"
 >(
   {
+    async recallNotification({ caller, params, body }) {
+      return { status: 200, body: await recallNotification(w, caller, params.id, body.reason, body.note) };
+    },
+    async listBreaches({ query }) {
+      return { status: 200, body: await listBreaches(w, query.status, query.cursor, query.limit ?? 25) };
+    },
+    async readBreach({ params }) {
+      return { status: 200, body: await readBreach(w, params.id) };
+    },
+    async decideBreach({ caller, params, body }) {
+      return {
+        status: 200,
+        body: await decideBreach(w, caller, params.id, body.decision, body.reference, body.rationale),
+      };
+    },
     async queryAuditEvents({ query }) {
       const { cursor, limit, from, to, ...filter } = query;
       return {
@@ -41,15 +61,17 @@ export const handler = createHttpHandler<
         body: await queryEvents(w, { ...filter, from: utc(from), to: utc(to) }, cursor, limit ?? 50),
       };
     },
-    async exportAudit({ caller, query }) {
+    async exportAudit({ caller, query, sealCursor }) {
       const format = query.format ?? "json";
       const contentType = format === "fhir" ? "application/fhir+ndjson" : "application/x-ndjson";
       const from = decodeCursor(query.cursor, isExportPosition);
       const page = await exportEvents(w, caller, format, from);
       const headers: Record<string, string> = {};
       if (page.next) {
-        const cursor = encodeCursor(page.next);
-        headers.Link = `</v1/audit/export?format=${format}&cursor=${cursor}>; rel="next"`;
+        // The next page's query is this one's, so its cursor opens there.
+        const cursor = await sealCursor(encodeCursor(page.next));
+        const formatParam = query.format ? `format=${query.format}&` : "";
+        headers.Link = `</v1/audit/export?${formatParam}cursor=${cursor}>; rel="next"`;
         headers["X-Next-Cursor"] = cursor;
       }
       return { status: 200, text: { contentType, body: page.text }, headers };

@@ -2,6 +2,7 @@ import { readConcern } from "../shared/app/concerns.js";
 import { submitConcern } from "../shared/app/submit-concern.js";
 import { listEscalations } from "../shared/app/timeliness.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
+import { idempotencyKey } from "../shared/http/request.js";
 import { wired } from "./wiring.js";
 
 /** Lambda entry point for the police-facing routes. */
@@ -13,13 +14,7 @@ const deps = { ...w, subjectKey };
 export const handler = createHttpHandler<"submitConcern" | "readConcern" | "listEscalations">(
   {
     async submitConcern({ caller, body, headers }) {
-      const key = headers["idempotency-key"];
-      const result = await submitConcern(
-        deps,
-        caller,
-        body,
-        key === undefined || key === "" ? undefined : key.slice(0, 255),
-      );
+      const result = await submitConcern(deps, caller, body, idempotencyKey(headers));
       const id = (result.body as { id: string }).id;
       return { status: result.statusCode, body: result.body, headers: { Location: `/v1/concerns/${id}` } };
     },

@@ -1,8 +1,10 @@
 import type { Context } from "aws-lambda";
+import { sweepBreaches } from "../shared/app/breaches.js";
 import { sweepOverdue } from "../shared/app/timeliness.js";
 import { METRICS } from "../shared/config.js";
 import { jsonLogger } from "../shared/http/log.js";
 import { drainOutbox, timelinessDeps } from "./deliverer.js";
+import { wired } from "./wiring.js";
 
 const log = jsonLogger();
 
@@ -36,8 +38,10 @@ export function overdueMetricLine(overdue: number, now: Date): string {
 export async function handler(_event: unknown, context: Context): Promise<void> {
   const deps = timelinessDeps();
   const overdue = await sweepOverdue(deps);
+  // Breaches past their 72 hours undecided: one deadline_missed event each.
+  const breachesOverdue = await sweepBreaches({ ...deps, breaches: wired().breaches });
   const attempted = await drainOutbox(deps, () => context.getRemainingTimeInMillis());
-  log.info("sweep", { overdue, attempted });
+  log.info("sweep", { overdue, breachesOverdue, attempted });
   // Written as it is: EMF needs the JSON line without the runtime's log prefix.
   process.stdout.write(`${overdueMetricLine(overdue, new Date())}\n`);
 }

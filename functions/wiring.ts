@@ -3,6 +3,7 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { JWK } from "jose";
 import { DynamoAuditStore } from "../shared/adapters/dynamodb/audit-store.js";
+import { DynamoBreachStore } from "../shared/adapters/dynamodb/breach-store.js";
 import { DynamoCheckpointStore } from "../shared/adapters/dynamodb/checkpoint-store.js";
 import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
@@ -45,30 +46,39 @@ function retrySchedule(env: NodeJS.ProcessEnv): number[] | undefined {
   return delays;
 }
 
-let subjectKeyValue: Promise<Uint8Array> | undefined;
-
 function decodeSubjectKey(base64: string, from: string): Uint8Array {
   const key = Buffer.from(base64.trim(), "base64");
   if (key.length < 32) throw new ConfigurationError(`${from} must hold at least 32 bytes, base64.`);
   return key;
 }
 
+/** A secret key: inline (base64) locally, from a Secrets Manager secret on AWS. */
+async function readKey(env: NodeJS.ProcessEnv, inlineName: string, arnName: string): Promise<Uint8Array> {
+  const inline = env[inlineName];
+  if (inline) return decodeSubjectKey(inline, inlineName);
+  const arn = env[arnName];
+  if (!arn) throw new ConfigurationError(`${inlineName} or ${arnName} must be set.`);
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!out.SecretString) throw new ConfigurationError(`The secret in ${arnName} has no value.`);
+  return decodeSubjectKey(out.SecretString, arnName);
+}
+
+let subjectKeyValue: Promise<Uint8Array> | undefined;
+let cursorKeyValue: Promise<Uint8Array> | undefined;
+
 /**
- * The key of the pseudonymous subject ids: inline locally, from Secrets Manager on AWS. Only
- * the function that submits concerns needs it, so only it reads it (once, at cold start).
+ * The key of the pseudonymous subject ids. Only the function that submits concerns needs it,
+ * so only it reads it (once, at cold start).
  */
 function readSubjectKey(env: NodeJS.ProcessEnv): Promise<Uint8Array> {
-  subjectKeyValue ??= (async () => {
-    const inline = env[ENV.subjectKey];
-    if (inline) return decodeSubjectKey(inline, ENV.subjectKey);
-    const arn = env[ENV.subjectKeySecretArn];
-    if (!arn) throw new ConfigurationError(`${ENV.subjectKey} or ${ENV.subjectKeySecretArn} must be set.`);
-    const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
-    if (!out.SecretString)
-      throw new ConfigurationError(`The secret in ${ENV.subjectKeySecretArn} has no value.`);
-    return decodeSubjectKey(out.SecretString, ENV.subjectKeySecretArn);
-  })();
+  subjectKeyValue ??= readKey(env, ENV.subjectKey, ENV.subjectKeySecretArn);
   return subjectKeyValue;
+}
+
+/** The key that seals cursors: read once by each function that pages, on its first request. */
+function readCursorKey(env: NodeJS.ProcessEnv): Promise<Uint8Array> {
+  cursorKeyValue ??= readKey(env, ENV.cursorKey, ENV.cursorKeySecretArn);
+  return cursorKeyValue;
 }
 
 /**
@@ -98,6 +108,7 @@ function build(env: NodeJS.ProcessEnv) {
   const audit = new DynamoAuditStore(doc, tables.audit, shards);
   const checkpoints = new DynamoCheckpointStore(doc, tables.audit, shards);
   const timeliness = new DynamoTimelinessStore(doc, tables, commit);
+  const breaches = new DynamoBreachStore(doc, tables, commit);
   // Only the audit and checkpointer functions sign; the others never need the key.
   let signerValue: CheckpointSigner | undefined;
   const signerOf = () => {
@@ -109,7 +120,13 @@ function build(env: NodeJS.ProcessEnv) {
     publicKeys: () => signerOf().publicKeys(),
   };
   const log = jsonLogger();
-  const http: HttpDeps = { auth: async () => auth, registry, clock, log };
+  const http: HttpDeps = {
+    auth: async () => auth,
+    registry,
+    clock,
+    log,
+    cursorKey: () => readCursorKey(env),
+  };
   // Plain http webhooks are for local development; on AWS the stack sets this to true.
   const webhookHttpsOnly = env[ENV.webhookHttpsOnly] === "true";
   return {
@@ -117,6 +134,7 @@ function build(env: NodeJS.ProcessEnv) {
     // Registration checks where a webhook host leads without holding the request for long.
     resolveHost: boundedResolver(systemResolver, 2_000),
     timeliness,
+    breaches,
     send: webhookSender({ httpsOnly: webhookHttpsOnly }),
     retrySchedule: retrySchedule(env),
     checkpoints,

@@ -13,6 +13,10 @@ export const ENV = {
   subjectKey: "LANTERN_SUBJECT_KEY",
   /** On AWS: the Secrets Manager secret holding the subject key, read at cold start. */
   subjectKeySecretArn: "LANTERN_SUBJECT_KEY_SECRET_ARN",
+  /** The key (base64, 32+ bytes) that seals cursors; locally made in the data directory. */
+  cursorKey: "LANTERN_CURSOR_KEY",
+  /** On AWS: the Secrets Manager secret holding the cursor key, read at cold start. */
+  cursorKeySecretArn: "LANTERN_CURSOR_KEY_SECRET_ARN",
   issuer: "LANTERN_ISSUER",
   audience: "LANTERN_AUDIENCE",
   jwksUrl: "LANTERN_JWKS_URL",

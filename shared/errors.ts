@@ -26,6 +26,15 @@ export const validationFailed = (errors: FieldError[], detail = "The request is 
 
 export const badRequest = (detail: string) => new LanternError("bad-request", 400, "Bad request", detail);
 
+/** A cursor this hub did not issue, or issued for another query or another caller. */
+export const invalidCursor = () =>
+  new LanternError(
+    "invalid-cursor",
+    400,
+    "Bad request",
+    "The cursor is not valid for this query: pass nextCursor exactly as it was returned, with the same filters, as the same caller.",
+  );
+
 /**
  * 401. `detail` says which check failed, and so does `error_description` (RFC 6750 §3: printable
  * ASCII without a double quote or backslash). With no credentials at all, RFC 6750 §3.1 wants no error code.
@@ -90,3 +99,21 @@ export const serviceUnavailable = (detail: string, retryAfterSeconds = 1) =>
   new LanternError("service-unavailable", 503, "Service unavailable", detail, {
     headers: { "Retry-After": String(retryAfterSeconds) },
   });
+
+/** The agreement no longer covers this disclosure (suspended, revoked, expired, superseded). */
+export const disclosureWithdrawn = () =>
+  new LanternError(
+    "disclosure_withdrawn",
+    403,
+    "Disclosure withdrawn",
+    "The data-sharing agreement this notification was made under no longer authorises opening it.",
+  );
+
+/** Information governance recalled this disclosure: its content is gone. */
+export const disclosureRecalled = () =>
+  new LanternError(
+    "disclosure_recalled",
+    410,
+    "Disclosure recalled",
+    "This notification was recalled by the discloser's information governance; its content is erased.",
+  );

@@ -6,7 +6,15 @@ import type { Payload } from "./domain/minimise.js";
 import type { Agreement, Partner, RoutingRule } from "./domain/registry.js";
 import type { UnresolvedRoute } from "./domain/routing.js";
 import type { IdentityLinks, SubjectResolution } from "./domain/subject.js";
-import type { DataCategory, NotificationStatus, Outcome, RefusalReason } from "./domain/vocabulary.js";
+import type {
+  BreachCause,
+  BreachStatus,
+  DataCategory,
+  NotificationStatus,
+  Outcome,
+  RecallReason,
+  RefusalReason,
+} from "./domain/vocabulary.js";
 
 /** What the use cases need from the world. Adapters (DynamoDB, local keys) implement these. */
 
@@ -15,7 +23,7 @@ export interface Clock {
 }
 
 export interface Ids {
-  next(prefix: "con" | "ntf" | "evt" | "wdr"): string;
+  next(prefix: "con" | "ntf" | "evt" | "brc" | "wdr"): string;
 }
 
 export interface NotificationRecord {
@@ -37,8 +45,24 @@ export interface NotificationRecord {
   acknowledgedAt: string | null;
   acknowledgedBy: Actor | null;
   outcome: { outcome: Outcome; note: string | null; recordedAt: string; recordedBy: Actor } | null;
-  payload: Payload;
+  /** null once erased (retention) or recalled. */
+  payload: Payload | null;
   payloadSha256: string;
+  /** The concern's area and the child's date of birth: what an opening is decided on again. */
+  area: string;
+  subjectDateOfBirth: string | null;
+  /** createdAt plus the agreement version's retentionDays (break glass: the hub's). */
+  retainUntil: string;
+  erasedAt: string | null;
+  recall: NotificationRecall | null;
+}
+
+export interface NotificationRecall {
+  reason: RecallReason;
+  /** IG's free text: personal data, never in the trail. */
+  note: string | null;
+  at: string;
+  by: Actor;
 }
 
 export interface ConcernRecord {
@@ -51,8 +75,11 @@ export interface ConcernRecord {
   riskRating: string;
   area: string;
   occurredAt: string;
-  body: Omit<ConcernSubmission, "breakGlass">;
+  /** null once erased, after the concern retention period. */
+  body: Omit<ConcernSubmission, "breakGlass"> | null;
   breakGlass: { justification: string } | null;
+  eraseAfter: string;
+  erasedAt: string | null;
   notificationIds: string[];
   refusals: { recipientId: string; reason: RefusalReason }[];
   unresolvedRoutes: UnresolvedRoute[];
@@ -70,6 +97,8 @@ export interface Idempotency {
   key: string;
   requestSha256: string;
   response: StoredResponse;
+  /** Unix seconds: when it was stored, and when it stops answering (DynamoDB's TTL deletes it later). */
+  storedAt: number;
   expiresAt: number;
 }
 
@@ -133,6 +162,14 @@ export interface RegistryStore {
   partnerByClientId(clientId: string): Promise<Partner | null>;
   listPartners(): Promise<Partner[]>;
   listAgreements(): Promise<Agreement[]>;
+  /**
+   * Partners and agreements with their revisions, for a decision the commit re-checks;
+   * `consistent` reads each entry again from the table rather than the lagging index.
+   */
+  decisionInputs(consistent: boolean): Promise<{
+    partners: Versioned<Partner>[];
+    agreements: Versioned<Agreement>[];
+  }>;
   routingRules(): Promise<RoutingRule[]>;
   /** Load a whole registry at once (the demo registry on a first start), audited. */
   seed(
@@ -181,19 +218,80 @@ export interface ReviewStore {
     limit: number,
   ): Promise<Page<BreakGlassReview>>;
   getReview(id: string): Promise<BreakGlassReview | null>;
-  saveReview(next: BreakGlassReview, events: AuditDraft[]): Promise<"ok" | "conflict">;
+  /** A `not_justified` finding opens its breach in the same transaction. */
+  saveReview(
+    next: BreakGlassReview,
+    events: AuditDraft[],
+    breach?: Breach | null,
+  ): Promise<"ok" | "conflict">;
+}
+
+/** A personal data breach record (UK GDPR Art. 33): reported within 72 hours or recorded as not. */
+export interface Breach {
+  id: string;
+  cause: BreachCause;
+  notificationId: string;
+  concernId: string;
+  recipientId: string;
+  subjectId: string;
+  detectedAt: string;
+  reportBy: string;
+  status: BreachStatus;
+  decision: {
+    decision: "reported" | "not_reportable";
+    reference: string | null;
+    /** IG's reasoning: kept with the breach, out of the trail. */
+    rationale: string | null;
+    decidedAt: string;
+    decidedBy: Actor;
+  } | null;
+}
+
+export interface BreachStore {
+  listBreaches(
+    status: BreachStatus | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<Breach>>;
+  getBreach(id: string): Promise<Breach | null>;
+  /** Write the breach only if its stored status is still `expectedStatus`, with its events. */
+  saveBreach(next: Breach, expectedStatus: BreachStatus, events: AuditDraft[]): Promise<"ok" | "conflict">;
+  /** Breaches still open whose reportBy is at or before `now`. */
+  breachesDue(now: string, limit: number): Promise<Breach[]>;
+}
+
+/** The registry entries a submission was decided on, each at the revision read. */
+export interface RegistryRevision {
+  kind: "agreement" | "partner";
+  id: string;
+  revision: number;
+}
+
+/** Everything one submission writes, in one transaction. */
+export interface SubmissionWrite {
+  concern: ConcernRecord;
+  notifications: NotificationRecord[];
+  events: AuditDraft[];
+  idempotency: Idempotency | null;
+  reviews: BreakGlassReview[];
+  deliveries: Delivery[];
+  /** Checked at commit: if any changed since it was read, nothing is written. */
+  decidedOn: RegistryRevision[];
+  /** Epoch milliseconds: the submission's time budget ends here, retries included. */
+  commitBy?: number;
+}
+
+/** Content due to be erased: a notification's payload and note, or a concern's body. */
+export interface ErasureDue {
+  kind: "notification" | "concern";
+  id: string;
+  eraseAt: string;
 }
 
 export interface ConcernStore {
   /** One transaction: the concern, its notifications, its audit events and the idempotency record. */
-  recordConcern(
-    concern: ConcernRecord,
-    notifications: NotificationRecord[],
-    events: AuditDraft[],
-    idempotency: Idempotency | null,
-    reviews?: BreakGlassReview[],
-    deliveries?: Delivery[],
-  ): Promise<"ok" | "idempotency_conflict">;
+  recordConcern(submission: SubmissionWrite): Promise<"ok" | "idempotency_conflict" | "registry_changed">;
+  /** The record under this key, expired or not: the caller decides what an expired one means. */
   findIdempotency(partnerId: string, key: string): Promise<Idempotency | null>;
   getConcern(id: string): Promise<ConcernRecord | null>;
   getNotifications(ids: readonly string[]): Promise<NotificationRecord[]>;
@@ -222,6 +320,39 @@ export interface NotificationStore {
   ): Promise<"ok" | "conflict">;
   /** Record an audit event with no other change (an opening of a notification, an export). */
   audit(events: AuditDraft[]): Promise<AuditEvent[]>;
+  /**
+   * Recall: the recalled notification (status `recalled`, payload erased), its
+   * `disclosure_recalled` event, the breach it opens and the push, in one transaction;
+   * "conflict" if the notification changed since it was read.
+   */
+  recall(
+    next: NotificationRecord,
+    expectedStatus: NotificationStatus,
+    events: AuditDraft[],
+    breach: Breach,
+    deliveries: Delivery[],
+  ): Promise<"ok" | "conflict">;
+}
+
+export interface RetentionStore {
+  /** Erasures due at or before `now`, oldest first. */
+  erasuresDue(now: string, limit: number): Promise<ErasureDue[]>;
+  getConcern(id: string): Promise<ConcernRecord | null>;
+  getNotification(id: string): Promise<NotificationRecord | null>;
+  /** The erased notification and its content_erased event, if it is still as read. */
+  eraseNotification(
+    next: NotificationRecord,
+    expected: NotificationRecord,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict">;
+  /** The erased concern, its break-glass justifications, and its content_erased event. */
+  eraseConcern(
+    next: ConcernRecord,
+    reviewIds: readonly string[],
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict">;
+  /** The due entry is done with (already erased): drop it from the queue. */
+  dropErasure(due: ErasureDue): Promise<void>;
 }
 
 export interface AuditStore {
@@ -272,7 +403,7 @@ export interface Delivery {
   id: string;
   partnerId: string;
   notificationId: string;
-  type: "notification.created" | "notification.overdue";
+  type: "notification.created" | "notification.overdue" | "notification.recalled";
   body: string;
   /** The URL of the latest attempt: each attempt reads the owner's URL as it is then. */
   url: string;

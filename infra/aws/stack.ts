@@ -13,7 +13,7 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
-import type { Group } from "../../shared/api/routes.js";
+import { type Group, type RouteSpec, routes } from "../../shared/api/routes.js";
 import { ENV } from "../../shared/config.js";
 import {
   ACCESS,
@@ -104,6 +104,19 @@ export class LanternStack extends Stack {
         "The subject key derives the pseudonymous subject ids that link a child's concerns and audit events over years; rotating it would silently split every subject's history. It is re-keyed only by a planned migration.",
     });
 
+    // Seals the cursors of every paged route (HMAC-SHA256); a new value only invalidates the
+    // cursors outstanding at that moment, so it may be rotated at will.
+    const cursorKey = new secretsmanager.Secret(this, "CursorKey", {
+      description: "Base64 key (48 bytes) that seals Lantern's cursors",
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+    });
+    Validations.of(cursorKey).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "Rotating the cursor key needs no rotation Lambda: put a new value and only the cursors outstanding at that moment become invalid (400); callers start from the first page.",
+    });
+
     const protection = new AuditProtection(this, "AuditProtection", {
       stage: config.stage,
       key,
@@ -130,6 +143,12 @@ export class LanternStack extends Stack {
       subjectKey,
       checkpointKey: protection.checkpointKey,
     };
+    // A group whose routes take a cursor reads the cursor key; the others never see it.
+    const pagingGroups = new Set(
+      (routes as readonly RouteSpec[])
+        .filter((r) => "cursor" in ((r.query as { shape?: object } | undefined)?.shape ?? {}))
+        .map((r) => r.group),
+    );
     const groups = {} as Record<Group, LanternFunction>;
     for (const group of routeGroups()) {
       const access = ACCESS[group];
@@ -142,9 +161,18 @@ export class LanternStack extends Stack {
         environment: {
           ...appEnvironment,
           ...(access.subjectKey ? { [SUBJECT_KEY_SECRET_ARN_ENV]: subjectKey.secretArn } : {}),
+          ...(pagingGroups.has(group) ? { [ENV.cursorKeySecretArn]: cursorKey.secretArn } : {}),
         },
       });
       grantGroupAccess(fn.role, access, grantTargets);
+      if (pagingGroups.has(group)) {
+        fn.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ["secretsmanager:GetSecretValue"],
+            resources: [cursorKey.secretArn],
+          }),
+        );
+      }
       groups[group] = fn;
     }
     const authorizer = new LanternFunction(this, "AuthorizerFunction", {

@@ -42,8 +42,17 @@ export async function issuerSigningKey(privateJwk: JWK) {
 }
 
 export function subjectKey(dataDir: string): string {
+  return secretKey(dataDir, "subject-key");
+}
+
+/** The key that seals cursors; a new one only makes outstanding cursors invalid (400). */
+export function cursorKey(dataDir: string): string {
+  return secretKey(dataDir, "cursor-key");
+}
+
+function secretKey(dataDir: string, name: string): string {
   ensureDir(dataDir);
-  const path = join(dataDir, "subject-key");
+  const path = join(dataDir, name);
   if (!existsSync(path)) {
     try {
       writeSecret(path, randomBytes(32).toString("base64"));

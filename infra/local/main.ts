@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { documentClient, dynamoClient } from "../../shared/adapters/dynamodb/client.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import type { Group } from "../../shared/api/routes.js";
+import { sweepBreaches } from "../../shared/app/breaches.js";
 import { writeCheckpoint } from "../../shared/app/checkpoints.js";
 import { seedRegistry } from "../../shared/app/seed.js";
 import { deliverDue, sweepOverdue } from "../../shared/app/timeliness.js";
@@ -17,7 +18,7 @@ import {
   startDynamoLocal,
   storeAccessKeyId,
 } from "./dynamodb-local.js";
-import { checkpointKeys, issuerKey, subjectKey } from "./keys.js";
+import { checkpointKeys, cursorKey, issuerKey, subjectKey } from "./keys.js";
 import { CONSOLE_RESOURCE, type DevelopmentIssuer, developmentIssuer } from "./oidc.js";
 import { createLocalServer, type LambdaHandler } from "./server.js";
 
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     throw new StartupError(`${ENV.issuer} is set, so ${ENV.jwksUrl} must be set too.`);
   }
   env[ENV.subjectKey] ||= subjectKey(dataDir);
+  env[ENV.cursorKey] ||= cursorKey(dataDir);
   if (!env[ENV.checkpointKmsKeyId]) env[ENV.checkpointKey] = JSON.stringify(await checkpointKeys(dataDir));
 
   let ready = false;
@@ -186,7 +188,10 @@ function startClockwork(wiring: typeof import("../../functions/wiring.js")): Nod
   const w = wiring.wired();
   return [
     every(Number(env[ENV.checkpointSeconds] || 60), "checkpoint", () => writeCheckpoint(w, false)),
-    every(Number(env[ENV.sweepSeconds] || 60), "overdue sweep", () => sweepOverdue(w)),
+    every(Number(env[ENV.sweepSeconds] || 60), "overdue sweep", async () => {
+      await sweepOverdue(w);
+      await sweepBreaches(w);
+    }),
     every(1, "push delivery", () => deliverDue(w)),
   ];
 }

@@ -144,4 +144,14 @@ export const examples: Partial<Record<OperationId, { request?: unknown; response
   recordReviewFinding: {
     request: { finding: "justified", note: "Immediate risk confirmed by the duty inspector" },
   },
+  recallNotification: {
+    request: { reason: "misdirected", note: "Sent to the wrong school: the child moved in October" },
+  },
+  decideBreach: {
+    request: {
+      decision: "reported",
+      reference: "ICO-2026-0042",
+      rationale: "A confidential address reached the wrong setting",
+    },
+  },
 };

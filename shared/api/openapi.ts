@@ -2,7 +2,14 @@ import { z } from "zod";
 import { PROBLEM_TYPE_BASE } from "../http/problem.js";
 import { MAX_BODY_BYTES } from "../http/request.js";
 import { examples } from "./examples.js";
-import { type OperationId, type RouteSpec, routes, SCOPES } from "./routes.js";
+import {
+  type HeaderSpec,
+  type OperationId,
+  type ResponseSpec,
+  type RouteSpec,
+  routes,
+  SCOPES,
+} from "./routes.js";
 import { ProblemSchema, WebhookPayloadSchema } from "./schemas.js";
 
 /**
@@ -13,10 +20,11 @@ import { ProblemSchema, WebhookPayloadSchema } from "./schemas.js";
 const ERROR_TEXT: Record<number, string> = {
   400: "The request is not valid (malformed JSON, unknown members, invalid values, text that is not valid Unicode).",
   401: "No access token, or one that is not valid.",
-  403: "The token lacks the scope, or its client is not registered to a partner.",
+  403: "The token lacks the scope, or its client is not registered to a partner; on opening a notification, problem `disclosure_withdrawn`: its agreement no longer authorises it.",
   404: "No such resource, or one that belongs to another partner.",
   405: "The path exists but not with this method.",
   409: "The request conflicts with the resource's state.",
+  410: "Problem `disclosure_recalled`: information governance recalled this disclosure and its content is erased.",
   413: `The body is over ${MAX_BODY_BYTES} bytes.`,
   415: "The body is not application/json.",
   503: "The hub is busy or a dependency is unavailable; retry after Retry-After seconds.",
@@ -66,25 +74,71 @@ function parameters(route: RouteSpec) {
       in: "header",
       required: false,
       description: header.description,
-      schema: { type: "string", maxLength: 255 },
+      schema: { type: "string", maxLength: header.maxLength ?? 255 },
     });
   }
   return list;
+}
+
+function responseHeaders(headers: Record<string, HeaderSpec>) {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, h]) => [
+      name,
+      { description: h.description, required: h.required ?? false, schema: h.schema ?? { type: "string" } },
+    ]),
+  );
+}
+
+/** Headers the error answers carry, as RFC 6750, RFC 9110 and the hub set them. */
+const ERROR_HEADERS: Record<number, Record<string, HeaderSpec>> = {
+  401: {
+    "WWW-Authenticate": {
+      description:
+        'RFC 6750: `Bearer` when no token was sent, else `Bearer error="invalid_token", error_description="..."` naming the check that failed.',
+      required: true,
+    },
+  },
+  403: {
+    "WWW-Authenticate": {
+      description: 'On a missing scope only: `Bearer error="insufficient_scope", scope="..."`.',
+    },
+  },
+  405: { Allow: { description: "The methods this path answers, comma-separated.", required: true } },
+  503: {
+    "Retry-After": {
+      description: "Seconds to wait before retrying.",
+      required: true,
+      schema: { type: "string", pattern: "^[0-9]+$" },
+    },
+  },
+};
+
+function mediaOf(spec: ResponseSpec, example: unknown) {
+  const content: Record<string, unknown> = {};
+  if (spec.schema || spec.contentType) {
+    content[spec.contentType ?? "application/json"] = {
+      ...(spec.schema ? { schema: ref(spec.schema) } : {}),
+      ...(example !== undefined ? { example } : {}),
+    };
+  }
+  for (const other of spec.also ?? []) {
+    content[other.contentType] = {
+      ...(other.schema ? { schema: ref(other.schema) } : {}),
+      ...(other.jsonSchema ? { schema: other.jsonSchema } : {}),
+    };
+  }
+  return content;
 }
 
 function operation(route: RouteSpec) {
   const example = examples[route.operationId as OperationId];
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(route.responses)) {
-    const media = {
-      ...(spec.schema ? { schema: ref(spec.schema) } : {}),
-      ...(example?.response !== undefined && status.startsWith("2") ? { example: example.response } : {}),
-    };
+    const content = mediaOf(spec, status.startsWith("2") ? example?.response : undefined);
     responses[status] = {
       description: spec.description,
-      ...(spec.schema || spec.contentType
-        ? { content: { [spec.contentType ?? "application/json"]: media } }
-        : {}),
+      ...(spec.headers ? { headers: responseHeaders(spec.headers) } : {}),
+      ...(Object.keys(content).length > 0 ? { content } : {}),
     };
   }
   for (const status of route.errors) {
@@ -129,8 +183,10 @@ function components() {
   }
   const problemResponses: Record<string, unknown> = {};
   for (const [status, description] of Object.entries(ERROR_TEXT)) {
+    const headers = ERROR_HEADERS[Number(status)];
     problemResponses[`Problem${status}`] = {
       description,
+      ...(headers ? { headers: responseHeaders(headers) } : {}),
       content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
     };
   }
@@ -199,6 +255,10 @@ function webhooks() {
       "notification.overdue",
       "A notification for your partner passed its due time unacknowledged",
     ),
+    "notification.recalled": message(
+      "notification.recalled",
+      "A notification for your partner was recalled: delete any copy; GET href answers 410",
+    ),
   };
 }
 
@@ -222,7 +282,7 @@ export function openApiDocument(): Record<string, unknown> {
         "Police submit safeguarding concerns; Lantern routes each to the partners that must hear, checks every " +
         "disclosure against the recipient's data-sharing agreement, minimises it to the granted data categories, and " +
         "records every disclosure, refusal and access in a hash-chained audit trail. Errors are RFC 9457 problem+json " +
-        `with a \`type\` under ${PROBLEM_TYPE_BASE}. Lists answer \`{ items, nextCursor }\`; pass \`?cursor=\` for the next page.`,
+        `with a \`type\` under ${PROBLEM_TYPE_BASE}. A known path asked with a method it does not answer is 405 with an \`Allow\` header (components/responses/Problem405). Lists answer \`{ items, nextCursor }\`; pass \`?cursor=\` for the next page.`,
     },
     servers: [{ url: "/" }],
     tags: [
@@ -238,6 +298,11 @@ export function openApiDocument(): Record<string, unknown> {
       },
       { name: "Routing", description: "Which partners must hear about which concerns, and by when." },
       { name: "Audit", description: "The hash-chained audit trail, for information governance." },
+      {
+        name: "Information governance",
+        description:
+          "When sharing must stop: recall a disclosure; breaches and their 72-hour clock (UK GDPR Art. 33).",
+      },
       { name: "Hub", description: "Health, this document and key sets." },
     ],
     paths,

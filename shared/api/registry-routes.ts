@@ -5,7 +5,7 @@ import {
   AgreementTermsSchema,
   PartnerSchema,
 } from "../domain/registry.js";
-import { AUTH_ERRORS } from "./common.js";
+import { AUTH_ERRORS, ListQuerySchema } from "./common.js";
 import type { RouteSpec } from "./routes.js";
 import {
   CoverageQuerySchema,
@@ -32,7 +32,13 @@ export const registryRoutes = [
     description: "With a `webhook`, the response carries the webhook signing secret, once.",
     tags: ["Partners"],
     body: PartnerSchema,
-    responses: { 201: { description: "The partner.", schema: PartnerViewSchema } },
+    responses: {
+      201: {
+        description: "The partner.",
+        schema: PartnerViewSchema,
+        headers: { Location: { description: "The partner's path.", required: true } },
+      },
+    },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415],
   },
   {
@@ -43,8 +49,9 @@ export const registryRoutes = [
     scope: "partners:read",
     summary: "List partners",
     tags: ["Partners"],
+    query: ListQuerySchema,
     responses: { 200: { description: "Every partner.", schema: page(PartnerViewSchema, "PartnerPage") } },
-    errors: AUTH_ERRORS,
+    errors: [400, ...AUTH_ERRORS],
   },
   {
     operationId: "readPartner",
@@ -109,7 +116,13 @@ export const registryRoutes = [
     summary: "Create a data-sharing agreement; version 1 is a draft until activated",
     tags: ["Agreements"],
     body: AgreementCreateSchema,
-    responses: { 201: { description: "The agreement with its versions.", schema: AgreementSchema } },
+    responses: {
+      201: {
+        description: "The agreement with its versions.",
+        schema: AgreementSchema,
+        headers: { Location: { description: "The agreement's path.", required: true } },
+      },
+    },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415],
   },
   {
@@ -120,8 +133,9 @@ export const registryRoutes = [
     scope: "agreements:read",
     summary: "List agreements with every version",
     tags: ["Agreements"],
+    query: ListQuerySchema,
     responses: { 200: { description: "Every agreement.", schema: page(AgreementSchema, "AgreementPage") } },
-    errors: AUTH_ERRORS,
+    errors: [400, ...AUTH_ERRORS],
   },
   {
     operationId: "agreementCoverage",

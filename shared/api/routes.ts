@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { ConcernSubmissionSchema } from "../domain/concern.js";
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from "../http/request.js";
 import { AUTH_ERRORS } from "./common.js";
+import { lifecycleRoutes } from "./lifecycle-routes.js";
 import { registryRoutes } from "./registry-routes.js";
 import {
   AuditEventSchema,
@@ -51,18 +53,44 @@ export const SCOPES = {
   "audit:read":
     "Read, export and verify the audit trail; read the break-glass review queue (governance partners' clients only)",
   "audit:review":
-    "Mark a break-glass disclosure reviewed, with a finding, never one's own (governance partners' clients only)",
+    "Mark a break-glass disclosure reviewed, with a finding, never one's own; recall a disclosure; decide a breach (governance partners' clients only)",
   "audit:checkpoint": "Ask for a checkpoint now (governance partners' clients only)",
 } as const;
 export type Scope = keyof typeof SCOPES;
 
 export type Group = "concerns" | "notifications" | "registry" | "audit" | "public";
 
+/** A response header the hub sets; `required` when it is on every such response. */
+export interface HeaderSpec {
+  description: string;
+  required?: boolean;
+  /** The header value's JSON Schema; a plain string unless given. */
+  schema?: Record<string, unknown>;
+}
+
+/** Another representation of the same response (e.g. CSV beside JSON), chosen by the request. */
+export interface MediaSpec {
+  contentType: string;
+  schema?: z.ZodType;
+  /** For a body no zod schema of ours describes (a FHIR resource per line). */
+  jsonSchema?: Record<string, unknown>;
+}
+
 export interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
+  /** For a JSON Lines type, `schema` describes each line. */
   contentType?: string;
+  also?: MediaSpec[];
+  headers?: Record<string, HeaderSpec>;
 }
+
+const LOCATION: Record<string, HeaderSpec> = {
+  Location: { description: "The path of what was created.", required: true },
+};
+const CACHEABLE: Record<string, HeaderSpec> = {
+  "Cache-Control": { description: "`public, max-age=300`: key sets change rarely.", required: true },
+};
 
 export interface RouteSpec {
   operationId: string;
@@ -80,7 +108,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** A body that may be omitted altogether (acknowledge). */
   bodyOptional?: boolean;
-  headers?: { name: string; description: string }[];
+  /** Request headers the route reads (strings; at most `maxLength` characters, 255 unless given). */
+  headers?: { name: string; description: string; maxLength?: number }[];
   responses: Record<number, ResponseSpec>;
   /** Error statuses this route can answer, each as problem+json. */
   errors: number[];
@@ -102,11 +131,18 @@ export const routes = [
     headers: [
       {
         name: "Idempotency-Key",
+        maxLength: MAX_IDEMPOTENCY_KEY_LENGTH,
         description:
-          "Optional, up to 255 characters. The same key with the same body answers the first response for 24 hours and creates nothing new; with another body, 409.",
+          "Optional, up to 255 characters (a longer key is refused with 400, never cut short; an empty one is none). The same key with the same body answers the first response for 24 hours and creates nothing new; with another body, 409.",
       },
     ],
-    responses: { 201: { description: "The concern was received and routed.", schema: ConcernReceiptSchema } },
+    responses: {
+      201: {
+        description: "The concern was received and routed.",
+        schema: ConcernReceiptSchema,
+        headers: LOCATION,
+      },
+    },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415, 503],
   },
   {
@@ -144,8 +180,12 @@ export const routes = [
     summary: "Open a notification with its minimised payload (audited as notification_opened)",
     tags: ["Notifications"],
     params: IdParamsSchema,
+    description:
+      "The agreement the notification cites is checked again at every opening: the payload shows only the categories its " +
+      "active version grants now. 403 `disclosure_withdrawn` (audited as disclosure_refused) while it does not; 410 " +
+      "`disclosure_recalled` once recalled. A break-glass notification opens until recalled or erased.",
     responses: { 200: { description: "The notification with its payload.", schema: NotificationSchema } },
-    errors: [...AUTH_ERRORS, 404],
+    errors: [...AUTH_ERRORS, 404, 410],
   },
   {
     operationId: "acknowledgeNotification",
@@ -178,6 +218,7 @@ export const routes = [
   },
   ...registryRoutes,
   ...timelinessRoutes,
+  ...lifecycleRoutes,
   {
     operationId: "queryAuditEvents",
     method: "GET",
@@ -206,9 +247,31 @@ export const routes = [
     query: ExportQuerySchema,
     responses: {
       200: {
-        description: "One audit event per line.",
+        description:
+          "One audit event per line (`application/x-ndjson`), or with `format=fhir` one FHIR R4 AuditEvent per line " +
+          "(`application/fhir+ndjson`). Each schema here describes one line.",
         contentType: "application/x-ndjson",
         schema: AuditEventSchema,
+        also: [
+          {
+            contentType: "application/fhir+ndjson",
+            jsonSchema: {
+              type: "object",
+              description: "A FHIR R4 AuditEvent resource (IHE BALP).",
+              required: ["resourceType"],
+              properties: { resourceType: { const: "AuditEvent" } },
+            },
+          },
+        ],
+        headers: {
+          Link: {
+            description:
+              'The next page, `</v1/audit/export?format=...&cursor=...>; rel="next"`; absent on the last page.',
+          },
+          "X-Next-Cursor": {
+            description: "The next page's cursor (the same as in Link); absent on the last page.",
+          },
+        },
       },
     },
     errors: [400, ...AUTH_ERRORS],
@@ -257,7 +320,7 @@ export const routes = [
     scope: null,
     summary: "The JWKS of every key that has signed a checkpoint (public, for offline verification)",
     tags: ["Audit"],
-    responses: { 200: { description: "A JSON Web Key Set.", schema: JwksSchema } },
+    responses: { 200: { description: "A JSON Web Key Set.", schema: JwksSchema, headers: CACHEABLE } },
     errors: [],
   },
   {
@@ -271,7 +334,12 @@ export const routes = [
     tags: ["Audit"],
     params: SubjectParamsSchema,
     responses: {
-      200: { description: "The report (audited as audit_exported).", schema: SubjectReportSchema },
+      200: {
+        description:
+          "The report (audited as audit_exported): JSON, or CSV when the request accepts text/csv.",
+        schema: SubjectReportSchema,
+        also: [{ contentType: "text/csv; charset=utf-8", jsonSchema: { type: "string" } }],
+      },
     },
     errors: [...AUTH_ERRORS],
   },
@@ -347,7 +415,7 @@ export const routes = [
     scope: null,
     summary: "The local development issuer's public keys (only when the hub is its own issuer)",
     tags: ["Hub"],
-    responses: { 200: { description: "A JSON Web Key Set.", schema: JwksSchema } },
+    responses: { 200: { description: "A JSON Web Key Set.", schema: JwksSchema, headers: CACHEABLE } },
     errors: [404],
   },
 ] as const satisfies readonly RouteSpec[];

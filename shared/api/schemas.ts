@@ -10,6 +10,7 @@ import {
   REFUSAL_REASONS,
   RISK_RATINGS,
 } from "../domain/vocabulary.js";
+import { CONCERN_LIFE_FIELDS, lifeReport, NOTIFICATION_LIFE_FIELDS } from "./lifecycle-fields.js";
 
 /** Request and response shapes beyond the concern body: one source for validation and OpenAPI. */
 
@@ -73,10 +74,7 @@ export const NotificationSchema = z
     createdAt: z.string(),
     acknowledgedAt: z.string().nullable(),
     outcome: OutcomeView.nullable(),
-    payload: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .meta({ description: "The minimised concern: only the members the granted categories cover." }),
+    ...NOTIFICATION_LIFE_FIELDS,
   })
   .meta({ id: "Notification" });
 
@@ -90,7 +88,7 @@ export const ConcernViewSchema = z
     riskRating: z.enum(RISK_RATINGS),
     area: z.string(),
     occurredAt: z.string(),
-    concern: z.record(z.string(), z.unknown()),
+    ...CONCERN_LIFE_FIELDS,
     breakGlass: z.object({ justification: z.string() }).nullable(),
     notifications: z.array(
       z.object({
@@ -180,14 +178,14 @@ export const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknow
 export const page = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
 
-const limit = z.coerce
+export const limit = z.coerce
   .number()
   .int()
   .min(1)
   .max(100)
   .optional()
   .meta({ description: "Page size, 1-100 (default 25)." });
-const cursor = z.string().max(2048).optional();
+export const cursor = z.string().max(2048).optional();
 
 export const InboxQuerySchema = z
   .object({ status: z.enum(NOTIFICATION_STATUSES).optional(), cursor, limit })
@@ -421,6 +419,7 @@ export const SubjectReportSchema = z
     refusals: z.array(ReportEntry),
     accesses: z.array(ReportEntry),
     reviews: z.array(ReportEntry),
+    ...lifeReport(ReportEntry),
   })
   .meta({ id: "SubjectAccessReport" });
 
@@ -452,60 +451,12 @@ export const EscalationSchema = z
 
 export const EscalationQuerySchema = z.object({ cursor, limit }).strict();
 
-export const DeliverySchema = z
-  .object({
-    id: z.string().meta({ description: "The webhook-id: the same on every attempt." }),
-    partnerId: z.string(),
-    notificationId: z.string(),
-    type: z.enum(["notification.created", "notification.overdue"]),
-    body: z.string(),
-    url: z.string().meta({
-      description: "Where the latest attempt went: each attempt uses its owner's URL as it is then.",
-    }),
-    owner: z
-      .enum(["partner", "escalation_contact"])
-      .optional()
-      .meta({ description: "Whose webhook this message goes to, signed with that owner's own secret." }),
-    createdAt: z.string(),
-    status: z.enum(["pending", "delivered", "failed"]),
-    attempts: z.array(
-      z.object({
-        at: z.string(),
-        status: z.int().nullable(),
-        error: z.string().nullable(),
-        durationMs: z.number(),
-      }),
-    ),
-    retries: z.int(),
-    nextAttemptAt: z.string().nullable(),
-    dueBy: z.string(),
-  })
-  .meta({ id: "Delivery" });
-
-export const TimelinessQuerySchema = z.object({ from: dateTime, to: dateTime }).strict();
-
-export const TimelinessSchema = z
-  .object({
-    from: z.string(),
-    to: z.string(),
-    items: z.array(
-      z.object({
-        recipientId: z.string(),
-        concernType: z.string(),
-        notifications: z.int(),
-        acknowledgedInTime: z.int(),
-        acknowledgedLate: z.int(),
-        overdue: z.int(),
-        medianSecondsToAcknowledge: z.number().nullable(),
-        p90SecondsToAcknowledge: z.number().nullable(),
-      }),
-    ),
-  })
-  .meta({ id: "TimelinessFigures" });
+// The outbox view lives with the other push-delivery schemas.
+export { DeliverySchema } from "./delivery-schemas.js";
 
 export const WebhookPayloadSchema = z
   .object({
-    type: z.enum(["notification.created", "notification.overdue"]),
+    type: z.enum(["notification.created", "notification.overdue", "notification.recalled"]),
     timestamp: z.string(),
     data: z.object({ notificationId: z.string(), dueBy: z.string(), href: z.string() }),
   })

@@ -1,5 +1,5 @@
 import { CalendarSchema } from "../domain/registry.js";
-import { AUTH_ERRORS } from "./common.js";
+import { AUTH_ERRORS, ListQuerySchema } from "./common.js";
 import type { RouteSpec } from "./routes.js";
 import {
   AreaParamsSchema,
@@ -9,9 +9,8 @@ import {
   EscalationSchema,
   IdParamsSchema,
   page,
-  TimelinessQuerySchema,
-  TimelinessSchema,
 } from "./schemas.js";
+import { TimelinessQuerySchema, TimelinessSchema } from "./timeliness-schemas.js";
 
 /** Timeliness: calendars, escalations, push deliveries and the figures that show who was late. */
 
@@ -70,8 +69,9 @@ export const timelinessRoutes = [
     summary: "Push deliveries of one of your notifications, with every attempt",
     tags: ["Notifications"],
     params: IdParamsSchema,
+    query: ListQuerySchema,
     responses: { 200: { description: "The deliveries.", schema: page(DeliverySchema, "DeliveryPage") } },
-    errors: [...AUTH_ERRORS, 404],
+    errors: [400, ...AUTH_ERRORS, 404],
   },
   {
     operationId: "redeliver",

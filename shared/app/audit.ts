@@ -154,6 +154,8 @@ export async function subjectReport(deps: AuditDeps, caller: Caller, subjectId: 
     refusals: of((e) => e.action === "disclosure_refused" || e.action === "disclosure_withheld"),
     accesses: of((e) => ACCESSES.has(e.action)),
     reviews: of((e) => e.action === "break_glass_reviewed"),
+    recalls: of((e) => e.action === "disclosure_recalled"),
+    erasures: of((e) => e.action === "content_erased"),
   };
 }
 
@@ -183,9 +185,14 @@ function cell(value: SubjectReportEntry[keyof SubjectReportEntry]): string {
 }
 
 export function subjectReportCsv(report: Awaited<ReturnType<typeof subjectReport>>): string {
-  const rows = [...report.disclosures, ...report.refusals, ...report.accesses, ...report.reviews].sort(
-    (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0),
-  );
+  const rows = [
+    ...report.disclosures,
+    ...report.refusals,
+    ...report.accesses,
+    ...report.reviews,
+    ...report.recalls,
+    ...report.erasures,
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const lines = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(","))];
   return `${lines.join("\r\n")}\r\n`;
 }

@@ -22,6 +22,8 @@ export async function readConcern(store: ConcernStore, caller: Caller, id: strin
     occurredAt: concern.occurredAt,
     concern: concern.body,
     breakGlass: concern.breakGlass,
+    eraseAfter: concern.eraseAfter ?? null,
+    erasedAt: concern.erasedAt ?? null,
     notifications: concern.notificationIds.flatMap((nid) => {
       const n = byId.get(nid);
       if (!n) return [];

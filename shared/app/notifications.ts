@@ -1,7 +1,18 @@
-import type { AuditDraft } from "../domain/audit.js";
-import type { NotificationStatus, Outcome } from "../domain/vocabulary.js";
-import { conflict, notFound } from "../errors.js";
-import type { Clock, Ids, NotificationRecord, NotificationStore, Page } from "../ports.js";
+import { evaluateOpening } from "../domain/agreements.js";
+import { type AuditDraft, payloadDigest } from "../domain/audit.js";
+import { narrow } from "../domain/minimise.js";
+import { ageOn } from "../domain/time.js";
+import type { DataCategory, NotificationStatus, Outcome } from "../domain/vocabulary.js";
+import { conflict, disclosureRecalled, disclosureWithdrawn, notFound } from "../errors.js";
+import type {
+  Clock,
+  ConcernStore,
+  Ids,
+  NotificationRecord,
+  NotificationStore,
+  Page,
+  RegistryStore,
+} from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
 import { refuseUnlessKeyAdult } from "./key-adults.js";
 
@@ -9,6 +20,10 @@ export interface NotificationDeps {
   clock: Clock;
   ids: Ids;
   notifications: NotificationStore;
+  /** The agreement a notification cites is read again at every opening. */
+  registry: Pick<RegistryStore, "getAgreement">;
+  /** Notifications stored before they carried their area read it from their concern. */
+  concerns: Pick<ConcernStore, "getConcern">;
 }
 
 /** The notification as its recipient sees it: the envelope, the state and (when opened) the payload. */
@@ -29,6 +44,9 @@ export function present(n: NotificationRecord, withPayload: boolean) {
     outcome: n.outcome
       ? { outcome: n.outcome.outcome, note: n.outcome.note, recordedAt: n.outcome.recordedAt }
       : null,
+    retainUntil: n.retainUntil ?? null,
+    erasedAt: n.erasedAt ?? null,
+    recalledAt: n.recall?.at ?? null,
     ...(withPayload ? { payload: n.payload } : {}),
   };
 }
@@ -89,25 +107,105 @@ export async function listInbox(
   return { items: page.items.map((n) => present(n, false)), nextCursor: page.nextCursor };
 }
 
-/** Opening a notification is a disclosure of its payload, so every opening is audited first. */
+type Opening =
+  | {
+      granted: true;
+      dataCategories: DataCategory[];
+      agreement: NotificationRecord["agreement"];
+      lawfulBasis: string[] | null;
+    }
+  | { granted: false; reason: string };
+
+/**
+ * What the recipient may see now. A break-glass notification opens until it is recalled or
+ * erased; an erased one discloses nothing; any other is decided again, by the same rules as
+ * at submission, against the agreement it cites as that agreement stands now.
+ */
+async function openingNow(deps: NotificationDeps, n: NotificationRecord, now: Date): Promise<Opening> {
+  if (n.breakGlass || n.payload === null || n.agreement === null) {
+    return {
+      granted: true,
+      dataCategories: n.dataCategories,
+      agreement: n.agreement,
+      lawfulBasis: n.lawfulBasis,
+    };
+  }
+  const agreement = await deps.registry.getAgreement(n.agreement.id);
+  let area = n.area;
+  let dateOfBirth = n.subjectDateOfBirth;
+  if (area === undefined || dateOfBirth === undefined) {
+    const concern = await deps.concerns.getConcern(n.concernId);
+    area = concern?.area ?? "";
+    dateOfBirth = concern?.body?.subject.dateOfBirth ?? null;
+  }
+  if (dateOfBirth === null) return { granted: false, reason: "outside_age_range" };
+  const evaluation = evaluateOpening(
+    {
+      agreementId: n.agreement.id,
+      discloserId: n.discloserId,
+      recipientId: n.recipientId,
+      purpose: n.purpose,
+      concernType: n.concernType,
+      area,
+      age: ageOn(dateOfBirth, now),
+      dataCategories: n.dataCategories,
+    },
+    agreement ? [agreement.value] : [],
+    now,
+  );
+  if (!evaluation.granted) return { granted: false, reason: evaluation.reason };
+  return {
+    granted: true,
+    dataCategories: evaluation.dataCategories,
+    agreement: evaluation.agreement,
+    lawfulBasis: evaluation.lawfulBasis,
+  };
+}
+
+/**
+ * Opening a notification is the disclosure of its payload (pushes are thin), so the agreement
+ * is checked again here, the payload narrowed to what it grants now, and every opening, or
+ * refusal to open, audited first.
+ */
 export async function openNotification(deps: NotificationDeps, caller: Caller, id: string) {
   const n = await ownNotification(deps, caller, id);
   await refuseUnlessKeyAdult(deps, caller, n, "open");
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const refused = (reason: string) =>
+    deps.notifications.audit([eventFor(deps, caller, n, at, { action: "disclosure_refused", reason })]);
+  if (n.status === "recalled") {
+    await refused("disclosure_recalled");
+    throw disclosureRecalled();
+  }
+  const opening = await openingNow(deps, n, now);
+  if (!opening.granted) {
+    await refused(opening.reason);
+    throw disclosureWithdrawn();
+  }
+  const payload = n.payload === null ? null : narrow(n.payload, opening.dataCategories);
   await deps.notifications.audit([
     eventFor(deps, caller, n, at, {
       action: "notification_opened",
-      dataCategories: n.dataCategories,
-      payloadSha256: n.payloadSha256,
+      agreement: opening.agreement,
+      lawfulBasis: opening.lawfulBasis,
+      dataCategories: n.payload === null ? [] : opening.dataCategories,
+      payloadSha256: payloadDigest(payload),
     }),
   ]);
-  return present(n, true);
+  return { ...present({ ...n, dataCategories: opening.dataCategories, payload }, true) };
+}
+
+/** A recalled notification answers 410 to everything its recipient asks of it. */
+function stillHeld(n: NotificationRecord): void {
+  if (n.status === "recalled") throw disclosureRecalled();
 }
 
 export async function acknowledge(deps: NotificationDeps, caller: Caller, id: string) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const n = await ownNotification(deps, caller, id);
     await refuseUnlessKeyAdult(deps, caller, n, "respond");
+    stillHeld(n);
     // Acknowledging twice is harmless and answers the state as it is.
     if (n.status === "acknowledged" || n.status === "closed") return present(n, false);
     const at = deps.clock.now().toISOString();
@@ -138,6 +236,7 @@ export async function recordOutcome(
   for (let attempt = 0; attempt < 3; attempt++) {
     const n = await ownNotification(deps, caller, id);
     await refuseUnlessKeyAdult(deps, caller, n, "respond");
+    stillHeld(n);
     if (n.status === "closed") throw conflict("An outcome has already been recorded for this notification.");
     const at = deps.clock.now().toISOString();
     const actor = actorOf(caller);

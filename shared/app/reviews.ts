@@ -1,6 +1,7 @@
 import type { Actor } from "../domain/audit.js";
 import { conflict, notFound, selfReview } from "../errors.js";
 import type { BreakGlassReview, Clock, Ids, Page, ReviewStore } from "../ports.js";
+import { openBreach } from "./breaches.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
 
 /** Information governance's queue of break-glass disclosures, each reviewed once, with a finding. */
@@ -71,7 +72,23 @@ export async function recordFinding(
     },
     requestId: caller.requestId,
   });
-  if ((await deps.reviews.saveReview(next, [event])) !== "ok") {
+  // A break-glass disclosure IG finds not justified is a personal data breach. (A withheld
+  // one disclosed nothing, so it is not.)
+  const breach =
+    finding === "not_justified" && review.kind !== "withheld"
+      ? openBreach(
+          deps.ids.next("brc"),
+          "break_glass_not_justified",
+          {
+            id: review.id,
+            concernId: review.concernId,
+            recipientId: review.recipientId,
+            subjectId: review.subjectId,
+          },
+          at,
+        )
+      : null;
+  if ((await deps.reviews.saveReview(next, [event], breach)) !== "ok") {
     throw conflict("This break-glass disclosure has already been reviewed.");
   }
   return next;

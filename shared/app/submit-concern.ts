@@ -2,10 +2,17 @@ import { type Evaluation, evaluate } from "../domain/agreements.js";
 import { type AuditDraft, canonicalJson, payloadDigest, sha256Hex } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
 import { minimise } from "../domain/minimise.js";
+import type { Agreement, Partner } from "../domain/registry.js";
+import {
+  DEFAULT_BREAK_GLASS_RETENTION_DAYS,
+  DEFAULT_CONCERN_RETENTION_DAYS,
+  notificationRetainUntil,
+  retainUntil,
+} from "../domain/retention.js";
 import { type Route, route } from "../domain/routing.js";
 import { ageOn, utc } from "../domain/time.js";
 import { MAX_SUBJECT_AGE, type RefusalReason } from "../domain/vocabulary.js";
-import { conflict, type FieldError, validationFailed } from "../errors.js";
+import { conflict, type FieldError, forbidden, serviceUnavailable, validationFailed } from "../errors.js";
 import type {
   BreakGlassReview,
   Clock,
@@ -14,9 +21,12 @@ import type {
   Idempotency,
   Ids,
   NotificationRecord,
+  RegistryRevision,
   RegistryStore,
   StoredResponse,
   SubjectLinkStore,
+  SubmissionWrite,
+  Versioned,
 } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
@@ -30,7 +40,32 @@ export interface SubmitDeps {
   concerns: ConcernStore;
   subjectKey: Uint8Array;
   subjects: SubjectLinkStore;
+  retention?: RetentionPolicy;
 }
+
+/** The hub's own retention periods (the agreements state theirs). */
+export interface RetentionPolicy {
+  breakGlassDays: number;
+  concernDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  breakGlassDays: DEFAULT_BREAK_GLASS_RETENTION_DAYS,
+  concernDays: DEFAULT_CONCERN_RETENTION_DAYS,
+};
+
+/**
+ * How many times a submission is decided: the first on the registry as the index shows it,
+ * then, when the commit finds an entry changed, on the table read consistently.
+ */
+const MAX_DECISIONS = 3;
+
+/**
+ * A submission answers within this long, store retries included (503 with Retry-After
+ * otherwise), well inside the 10 s Lambda timeout: a caller told 503 can retry with its
+ * Idempotency-Key, one cut off by the timeout cannot know what happened.
+ */
+export const SUBMISSION_BUDGET_MS = 3_000;
 
 /** How long a repeated Idempotency-Key answers with the first response. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -84,34 +119,91 @@ export async function submitConcern(
   concern: ConcernSubmission,
   idempotencyKey: string | undefined,
 ): Promise<StoredResponse> {
+  if (concern.breakGlass && caller.partner.type !== "police") {
+    throw forbidden("Only a police force may break glass.");
+  }
+  const commitBy = Date.now() + SUBMISSION_BUDGET_MS;
   const requestSha256 = sha256Hex(canonicalJson(concern));
+  const now = deps.clock.now();
   if (idempotencyKey !== undefined) {
-    const replay = await replayed(deps, caller, idempotencyKey, requestSha256);
+    const replay = await replayed(deps, caller, idempotencyKey, requestSha256, now);
     if (replay) return replay;
   }
-
-  const now = deps.clock.now();
   checkAgainstClock(concern, now);
-  const receivedAt = utc(now);
-  const [rules, partners, agreements, calendar] = await Promise.all([
+  const [rules, calendar, firstInputs] = await Promise.all([
     deps.registry.routingRules(),
-    deps.registry.listPartners(),
-    deps.registry.listAgreements(),
     deps.registry.calendar(concern.area),
+    deps.registry.decisionInputs(false),
   ]);
-  const { routes, unresolved } = route({
-    concern,
-    receivedAt: now,
-    rules,
-    partners,
-    calendar: calendar.value,
-  });
   // Checked before anything is written (the identity links included): a 400 writes nothing.
-  const plan = withholdings(concern, routes);
+  withholdings(concern, routesOf(concern, now, rules, calendar.value, firstInputs).routes);
   const subjectId = await subjectIdOf(deps, concern.subject);
+  for (let decision = 0; decision < MAX_DECISIONS; decision++) {
+    const inputs = decision === 0 ? firstInputs : await deps.registry.decisionInputs(true);
+    const { write, response } = decide(deps, caller, concern, {
+      now,
+      subjectId,
+      rules,
+      calendar: calendar.value,
+      inputs,
+      idempotencyKey,
+      requestSha256,
+    });
+    const outcome = await deps.concerns.recordConcern({ ...write, commitBy });
+    if (outcome === "ok") return response;
+    if (outcome === "idempotency_conflict" && idempotencyKey !== undefined) {
+      // Another request with the same key committed first: answer as it was answered.
+      const replay = await replayed(deps, caller, idempotencyKey, requestSha256, now);
+      if (replay) return replay;
+      throw serviceUnavailable("Another request with this Idempotency-Key is in progress; try again.");
+    }
+    // registry_changed: an agreement or partner the decision used changed before the commit
+    // (IG suspended a version, say). Nothing was written; decide again on what holds now.
+    if (Date.now() >= commitBy) break;
+  }
+  throw serviceUnavailable("The registry changed during the submission; try again.");
+}
+
+function routesOf(
+  concern: ConcernSubmission,
+  now: Date,
+  rules: DecisionInputs["rules"],
+  calendar: DecisionInputs["calendar"],
+  inputs: DecisionInputs["inputs"],
+) {
+  return route({ concern, receivedAt: now, rules, partners: inputs.partners.map((p) => p.value), calendar });
+}
+
+interface DecisionInputs {
+  now: Date;
+  subjectId: string;
+  rules: Awaited<ReturnType<RegistryStore["routingRules"]>>;
+  calendar: Awaited<ReturnType<RegistryStore["calendar"]>>["value"];
+  inputs: { partners: Versioned<Partner>[]; agreements: Versioned<Agreement>[] };
+  idempotencyKey: string | undefined;
+  requestSha256: string;
+}
+
+/**
+ * One decision: route the concern, evaluate each route against the agreements, minimise, and
+ * prepare the one transaction that commits it, with a check on every registry entry used.
+ */
+function decide(
+  deps: SubmitDeps,
+  caller: Caller,
+  concern: ConcernSubmission,
+  d: DecisionInputs,
+): { write: SubmissionWrite; response: StoredResponse } {
+  const { now, subjectId } = d;
+  const receivedAt = utc(now);
+  const partners = d.inputs.partners.map((p) => p.value);
+  const agreements = d.inputs.agreements.map((a) => a.value);
+  const { routes, unresolved } = routesOf(concern, now, d.rules, d.calendar, d.inputs);
+  const plan = withholdings(concern, routes);
   const concernId = deps.ids.next("con");
   const actor = actorOf(caller);
   const age = ageOn(concern.subject.dateOfBirth, now);
+  const retention = deps.retention ?? DEFAULT_RETENTION;
 
   const notifications: NotificationRecord[] = [];
   const refusals: ConcernRecord["refusals"] = [];
@@ -139,7 +231,7 @@ export async function submitConcern(
       agreements,
       now,
     );
-    const disclosure = disclose(deps, concern, r, evaluation, baseEvent, caller.partner.id);
+    const disclosure = disclose(deps, concern, r, evaluation, baseEvent, caller.partner.id, retention);
     events.push(disclosure.event);
     if (disclosure.notification) notifications.push(disclosure.notification);
     else refusals.push({ recipientId: r.recipientId, reason: disclosure.event.reason as RefusalReason });
@@ -169,6 +261,8 @@ export async function submitConcern(
     refusals,
     unresolvedRoutes: unresolved,
     withheld: withheld.receipt,
+    eraseAfter: retainUntil(receivedAt, retention.concernDays),
+    erasedAt: null,
   };
   const result: SubmissionResult = {
     id: concernId,
@@ -189,18 +283,18 @@ export async function submitConcern(
   };
   const response: StoredResponse = { statusCode: 201, body: result };
   const idempotency: Idempotency | null =
-    idempotencyKey === undefined
+    d.idempotencyKey === undefined
       ? null
       : {
           partnerId: caller.partner.id,
-          key: idempotencyKey,
-          requestSha256,
+          key: d.idempotencyKey,
+          requestSha256: d.requestSha256,
           response,
+          storedAt: Math.floor(now.getTime() / 1000),
           expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         };
-  const reviews = [...breakGlassReviews(record, notifications, events), ...withheld.reviews];
   // Push messages go into the outbox in the same transaction: none is lost, none is early.
-  const pushes = notifications.flatMap((n) =>
+  const deliveries = notifications.flatMap((n) =>
     pushesFor(
       partners.find((p) => p.id === n.recipientId),
       "notification.created",
@@ -208,20 +302,39 @@ export async function submitConcern(
       now,
     ),
   );
-  const outcome = await deps.concerns.recordConcern(
-    record,
-    notifications,
-    events,
-    idempotency,
-    reviews,
-    pushes,
-  );
-  if (outcome === "idempotency_conflict" && idempotencyKey !== undefined) {
-    // Another request with the same key committed first: answer as it was answered.
-    const replay = await replayed(deps, caller, idempotencyKey, requestSha256);
-    if (replay) return replay;
-  }
-  return response;
+  const recipients = new Set([caller.partner.id, ...routes.map((r) => r.recipientId)]);
+  return {
+    response,
+    write: {
+      concern: record,
+      notifications,
+      events,
+      idempotency,
+      reviews: [...breakGlassReviews(record, notifications, events), ...withheld.reviews],
+      deliveries,
+      decidedOn: decidedOn(d.inputs, caller.partner.id, recipients),
+    },
+  };
+}
+
+/**
+ * The registry entries this decision rests on: every agreement between the discloser and a
+ * routed recipient (the one that granted, and those that refused: break glass depends on
+ * them too), and the partner records of the discloser and the recipients.
+ */
+function decidedOn(
+  inputs: DecisionInputs["inputs"],
+  discloserId: string,
+  recipients: ReadonlySet<string>,
+): RegistryRevision[] {
+  return [
+    ...inputs.agreements
+      .filter((a) => a.value.discloserId === discloserId && recipients.has(a.value.recipientId))
+      .map((a) => ({ kind: "agreement" as const, id: a.value.id, revision: a.revision })),
+    ...inputs.partners
+      .filter((p) => recipients.has(p.value.id))
+      .map((p) => ({ kind: "partner" as const, id: p.value.id, revision: p.revision })),
+  ];
 }
 
 /** Every break-glass disclosure waits in IG's review queue, created in the same transaction. */
@@ -274,8 +387,10 @@ function disclose(
   evaluation: Evaluation,
   baseEvent: BaseEvent,
   discloserId: string,
+  retention: RetentionPolicy,
 ): { event: AuditDraft; notification: NotificationRecord | null } {
-  if (!evaluation.granted && !concern.breakGlass) {
+  // Break glass covers a missing agreement, never one IG deliberately suspended or revoked.
+  if (!evaluation.granted && (!concern.breakGlass || evaluation.stopped)) {
     return {
       notification: null,
       event: auditDraft({
@@ -284,7 +399,7 @@ function disclose(
         action: "disclosure_refused",
         recipientId: r.recipientId,
         purpose: r.purpose,
-        reason: evaluation.reason,
+        reason: concern.breakGlass && evaluation.stopped ? "agreement_not_active" : evaluation.reason,
       }),
     };
   }
@@ -296,6 +411,11 @@ function disclose(
     agreement: evaluation.granted ? evaluation.agreement : null,
     dataCategories: evaluation.granted ? evaluation.dataCategories : r.dataCategories,
     lawfulBasis: evaluation.granted ? evaluation.lawfulBasis : null,
+    retainUntil: notificationRetainUntil(
+      baseEvent.at,
+      evaluation.granted ? evaluation.retentionDays : null,
+      retention.breakGlassDays,
+    ),
   });
   return {
     notification,
@@ -322,9 +442,11 @@ async function replayed(
   caller: Caller,
   key: string,
   requestSha256: string,
+  now: Date,
 ): Promise<StoredResponse | null> {
   const previous = await deps.concerns.findIdempotency(caller.partner.id, key);
-  if (!previous) return null;
+  // Past its 24 hours a record no longer answers, though DynamoDB's TTL may keep it for days.
+  if (!previous || previous.expiresAt * 1000 <= now.getTime()) return null;
   if (previous.requestSha256 !== requestSha256) {
     throw conflict("This Idempotency-Key was used with a different body.");
   }
@@ -337,7 +459,14 @@ function makeNotification(
   r: Route,
   fields: Pick<
     NotificationRecord,
-    "concernId" | "subjectId" | "discloserId" | "createdAt" | "agreement" | "dataCategories" | "lawfulBasis"
+    | "concernId"
+    | "subjectId"
+    | "discloserId"
+    | "createdAt"
+    | "agreement"
+    | "dataCategories"
+    | "lawfulBasis"
+    | "retainUntil"
   >,
 ): NotificationRecord {
   const payload = minimise(concern, fields.subjectId, fields.dataCategories);
@@ -356,5 +485,9 @@ function makeNotification(
     outcome: null,
     payload,
     payloadSha256: payloadDigest(payload),
+    area: concern.area,
+    subjectDateOfBirth: concern.subject.dateOfBirth,
+    erasedAt: null,
+    recall: null,
   };
 }

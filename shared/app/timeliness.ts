@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { type EncompassFigure, encompassFigure } from "../domain/encompass.js";
 import type { Partner } from "../domain/registry.js";
 import { nextAttemptAt, signatureHeader, webhookBody } from "../domain/webhook.js";
 import type {
@@ -279,8 +280,10 @@ function percentile(sorted: readonly number[], p: number): number | null {
 export async function timelinessFigures(deps: TimelinessDeps, from: string, to: string) {
   const partners = (await deps.registry.listPartners()).filter((p) => p.type !== "police");
   const rows = [];
+  const encompass: EncompassFigure[] = [];
   for (const partner of partners) {
     const created = await deps.timeliness.notificationsCreated(partner.id, from, to);
+    if (partner.type === "school") encompass.push(encompassFigure(partner.id, created));
     const byType = new Map<string, NotificationRecord[]>();
     for (const n of created) byType.set(n.concernType, [...(byType.get(n.concernType) ?? []), n]);
     for (const [concernType, list] of byType) {
@@ -300,5 +303,5 @@ export async function timelinessFigures(deps: TimelinessDeps, from: string, to: 
       });
     }
   }
-  return { from, to, items: rows };
+  return { from, to, items: rows, encompass };
 }

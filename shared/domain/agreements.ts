@@ -21,8 +21,18 @@ export type Evaluation =
       dataCategories: DataCategory[];
       purpose: string;
       lawfulBasis: string[];
+      /** How long the recipient may hold what it is told under this version. */
+      retentionDays: number;
     }
-  | { granted: false; reason: RefusalReason };
+  | {
+      granted: false;
+      reason: RefusalReason;
+      /**
+       * IG stopped this sharing on purpose: an agreement for the pair has a suspended or
+       * revoked version and none active. Break glass never overrides that.
+       */
+      stopped: boolean;
+    };
 
 /**
  * How far a version got before it refused: the reason from the version that got furthest is
@@ -75,10 +85,55 @@ export function evaluate(
           dataCategories: orderCategories(request.requestedCategories.filter((c) => allowed.has(c))),
           purpose: request.purpose,
           lawfulBasis: [...version.lawfulBasis],
+          retentionDays: version.retentionDays,
         };
       }
       if (REFUSAL_DEPTH[reason] > REFUSAL_DEPTH[refusal] || refusal === "no_agreement") refusal = reason;
     }
   }
-  return { granted: false, reason: refusal };
+  return { granted: false, reason: refusal, stopped: candidates.some(stoppedByGovernance) };
+}
+
+function stoppedByGovernance(agreement: Agreement): boolean {
+  const statuses = agreement.versions.map((v) => v.status);
+  return !statuses.includes("active") && (statuses.includes("suspended") || statuses.includes("revoked"));
+}
+
+/** What a notification carries about the disclosure it was made as, for deciding an opening. */
+export interface MadeDisclosure {
+  agreementId: string;
+  discloserId: string;
+  recipientId: string;
+  purpose: string;
+  concernType: string;
+  area: string;
+  /** Whole years now: opening the notification is the disclosure. */
+  age: number;
+  dataCategories: readonly DataCategory[];
+}
+
+/**
+ * May the recipient open this notification now, and see which categories? The same rules as
+ * at submission, against the agreement the notification cites: it opens only while that
+ * agreement has an active version inside its validity period that covers it, and shows the
+ * categories that version grants of those the notification was made with.
+ */
+export function evaluateOpening(
+  made: MadeDisclosure,
+  agreements: readonly Agreement[],
+  now: Date,
+): Evaluation {
+  return evaluate(
+    {
+      discloserId: made.discloserId,
+      recipientId: made.recipientId,
+      purpose: made.purpose,
+      concernType: made.concernType,
+      area: made.area,
+      age: made.age,
+      requestedCategories: made.dataCategories,
+    },
+    agreements.filter((a) => a.id === made.agreementId),
+    now,
+  );
 }

@@ -29,6 +29,10 @@ export const AddressSchema = z
     line2: text(200).optional(),
     town: text(100).optional(),
     postcode: requiredText(16),
+    confidential: z.boolean().optional().meta({
+      description:
+        "A refuge or safe address: disclosed only under `confidential_address`, never under `contact`.",
+    }),
   })
   .strict()
   .meta({ id: "Address" });

@@ -55,7 +55,12 @@ export function minimise(
       pick(concern.subject, ["givenName", "familyName", "dateOfBirth", "nhsNumber"]),
     );
   }
-  if (granted.has("contact")) Object.assign(subject, pick(concern.subject, ["address"]));
+  // A safe address travels only where the agreement grants it as such: sending a victim's
+  // refuge address under plain `contact` is the breach the ICO reprimands.
+  const confidential = concern.subject.address?.confidential === true;
+  if (granted.has(confidential ? "confidential_address" : "contact")) {
+    Object.assign(subject, pick(concern.subject, ["address"]));
+  }
   if (granted.has("education")) Object.assign(subject, pick(concern.subject, ["schoolId"]));
   if (granted.has("care_status")) Object.assign(subject, pick(concern.subject, ["lookedAfter"]));
   if (granted.has("special_category")) Object.assign(subject, pick(concern.subject, ["specialCategory"]));
@@ -70,4 +75,22 @@ export function minimise(
   if (Object.keys(subject).length > 0) payload.subject = subject;
   if (Object.keys(incident).length > 0) payload.incident = incident;
   return payload;
+}
+
+/**
+ * A payload minimised once, minimised again to fewer categories: what a recipient is shown
+ * when it opens a notification whose agreement now grants less than when it was made. A
+ * payload holds only members of the concern, so minimising it is minimising the concern to
+ * the categories both grant.
+ */
+export function narrow(payload: Payload, categories: readonly DataCategory[]): Payload {
+  const subjectId = payload.subject?.subjectId;
+  const asConcern = { ...payload, subject: payload.subject ?? {} } as unknown as ConcernSubmission;
+  const shown = minimise(asConcern, subjectId ?? "", categories);
+  // Identity was not granted when the payload was made: narrowing must not add the id.
+  if (subjectId === undefined && shown.subject) {
+    delete shown.subject.subjectId;
+    if (Object.keys(shown.subject).length === 0) delete shown.subject;
+  }
+  return shown;
 }

@@ -34,6 +34,7 @@ export type RiskRating = (typeof RISK_RATINGS)[number];
 export const DATA_CATEGORIES = [
   "identity",
   "contact",
+  "confidential_address",
   "education",
   "care_status",
   "incident",
@@ -57,7 +58,7 @@ export const REFUSAL_REASONS = [
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
-export const NOTIFICATION_STATUSES = ["delivered", "acknowledged", "overdue", "closed"] as const;
+export const NOTIFICATION_STATUSES = ["delivered", "acknowledged", "overdue", "closed", "recalled"] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 export const OUTCOMES = [
@@ -84,8 +85,20 @@ export const AUDIT_ACTIONS = [
   "partner_changed",
   "routing_changed",
   "audit_exported",
+  "disclosure_recalled",
+  "content_erased",
+  "breach_decided",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Why IG withdraws a disclosure it made (POST /notifications/{id}/recall). */
+export const RECALL_REASONS = ["misdirected", "excessive", "unlawful", "other"] as const;
+export type RecallReason = (typeof RECALL_REASONS)[number];
+
+export const BREACH_CAUSES = ["recall", "break_glass_not_justified"] as const;
+export type BreachCause = (typeof BREACH_CAUSES)[number];
+export const BREACH_STATUSES = ["open", "overdue", "reported", "not_reportable"] as const;
+export type BreachStatus = (typeof BREACH_STATUSES)[number];
 
 export const AGREEMENT_STATUSES = ["draft", "active", "superseded", "suspended", "revoked"] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];

@@ -49,7 +49,7 @@ export function nextAttemptAt(
 
 /** The thin body: what happened and where to fetch it; never the child's data. */
 export function webhookBody(
-  type: "notification.created" | "notification.overdue",
+  type: "notification.created" | "notification.overdue" | "notification.recalled",
   at: Date,
   notification: { id: string; dueBy: string },
 ): string {

@@ -20,6 +20,7 @@ import {
 } from "../errors.js";
 import type { Clock, RegistryStore } from "../ports.js";
 import { type AuthConfig, bearerToken, hasScope, verifyAccessToken } from "./auth.js";
+import { cursorBinding, openCursor, sealCursor } from "./cursors.js";
 import type { Logger } from "./log.js";
 import { busyProblem, internalProblem, problemResponse } from "./problem.js";
 import { headerMap, readJsonBody, validate } from "./request.js";
@@ -36,6 +37,11 @@ export interface RequestContext<Op extends OperationId = OperationId> {
   body: RouteOf<Op> extends { body: infer B } ? Infer<B> : undefined;
   query: RouteOf<Op> extends { query: infer Q } ? Infer<Q> : Record<string, never>;
   params: RouteOf<Op> extends { params: infer P } ? Infer<P> : Record<string, never>;
+  /**
+   * Seal a store's position as a cursor for this query and caller. A JSON body's `nextCursor`
+   * is sealed without asking; a cursor sent another way (a header) goes through here.
+   */
+  sealCursor: (position: string) => Promise<string>;
 }
 
 export interface HttpResult {
@@ -55,6 +61,8 @@ export interface HttpDeps {
   registry: Pick<RegistryStore, "partnerByClientId">;
   clock: Clock;
   log: Logger;
+  /** The key that seals cursors (HMAC-SHA256), read once per process. */
+  cursorKey: () => Promise<Uint8Array>;
 }
 
 interface Resolved {
@@ -88,6 +96,32 @@ async function authenticate(
     throw insufficientScope(route.scope);
   }
   return { partner, sub: identity.sub, clientId: identity.clientId, scopes, requestId };
+}
+
+/**
+ * Every paged route's cursors, in one place: the query's cursor is opened (400 unless this hub
+ * issued it for this very query and caller) and the answer's `nextCursor` sealed. The key is
+ * read only when a cursor comes or goes, so a function that never pages never reads it.
+ */
+async function cursorCodec(
+  deps: HttpDeps,
+  route: RouteSpec,
+  caller: Caller | null,
+  params: Record<string, unknown>,
+  query: Record<string, unknown>,
+) {
+  const binding = cursorBinding(route, caller, params, query);
+  const seal = async (position: string) => sealCursor(await deps.cursorKey(), binding, position);
+  const opened =
+    typeof query.cursor === "string"
+      ? { ...query, cursor: openCursor(await deps.cursorKey(), binding, query.cursor) }
+      : query;
+  const sealed = async (result: HttpResult): Promise<HttpResult> => {
+    const body = result.body as { nextCursor?: unknown } | undefined;
+    if (typeof body?.nextCursor !== "string") return result;
+    return { ...result, body: { ...body, nextCursor: await seal(body.nextCursor) } };
+  };
+  return { opened, seal, sealed };
 }
 
 function toResponse(result: HttpResult, requestId: string): APIGatewayProxyResult {
@@ -136,16 +170,24 @@ export function createHttpHandler<Op extends OperationId>(
       : undefined;
     const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, "query") : {};
     const validParams = route.params ? validate(route.params, params, "path") : params;
+    const cursors = await cursorCodec(
+      deps,
+      route,
+      caller,
+      validParams as Record<string, unknown>,
+      query as Record<string, unknown>,
+    );
     const result = await implementation({
       route,
       requestId,
       headers,
       caller,
       body,
-      query,
+      query: cursors.opened,
       params: validParams,
+      sealCursor: cursors.seal,
     });
-    return toResponse(result, requestId);
+    return toResponse(await cursors.sealed(result), requestId);
   };
 
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)

@@ -10,6 +10,28 @@ import {
 } from "../errors.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/**
+ * The optional `Idempotency-Key` header: absent or empty is none. A longer key is refused
+ * rather than cut short: two keys that differ only after the limit must not replay each other.
+ */
+export function idempotencyKey(headers: Record<string, string>): string | undefined {
+  const key = headers["idempotency-key"];
+  if (key === undefined || key === "") return undefined;
+  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw validationFailed(
+      [
+        {
+          path: "/headers/Idempotency-Key",
+          message: `must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`,
+        },
+      ],
+      `The Idempotency-Key header is over ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
+    );
+  }
+  return key;
+}
 
 /** JSON Pointer (RFC 6901) to a member, the form `errors[].path` uses. */
 export function pointer(path: readonly PropertyKey[]): string {

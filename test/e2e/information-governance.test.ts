@@ -161,25 +161,29 @@ describe("information governance over HTTP", () => {
       }),
     });
     expect(tooShort.status).toBe(400);
+    // Health's agreement was revoked above: break glass never overrides that. A young
+    // person of 19 is outside the MASH's 0-17 agreement: that, break glass may override.
     const submitted = await call(hub, "POST", "/v1/concerns", {
       token: police,
       body: amyConcern({
         concernType: "neglect_or_abuse",
+        subject: { ...amyConcern().subject, dateOfBirth: "2007-01-01" },
         breakGlass: {
           justification: "Infant with injuries consistent with abuse; health must assess today.",
         },
       }),
     });
     const receipt = ConcernReceiptSchema.parse(submitted.json);
-    const toHealth = receipt.notifications.find((n) => n.recipientId === "essex-health");
+    expect(receipt.refusals).toContainEqual({ recipientId: "essex-health", reason: "agreement_not_active" });
+    const toHealth = receipt.notifications.find((n) => n.recipientId === "essex-mash");
     expect(toHealth?.breakGlass).toBe(true);
 
     const queue = await call(hub, "GET", "/v1/audit/reviews?status=pending", { token: ig });
     const pending = (queue.json.items as unknown[]).map((r) => BreakGlassReviewSchema.parse(r));
     const mine = pending.find((r) => r.id === toHealth?.id);
     expect(mine).toMatchObject({
-      recipientId: "essex-health",
-      overrodeReason: "agreement_not_active",
+      recipientId: "essex-mash",
+      overrodeReason: "outside_age_range",
       status: "pending",
     });
 

@@ -243,6 +243,7 @@ describe("the law as it stands in 2026, over HTTP", () => {
         closures: [closure],
       },
     });
+    const from = new Date().toISOString();
     const keyAdult = await call(hub, "POST", "/v1/concerns", {
       token: police,
       body: child({ givenName: "Kit" }),
@@ -301,6 +302,20 @@ describe("the law as it stands in 2026, over HTTP", () => {
       ]),
     );
     expect(about.filter((e) => e.action === "disclosure_refused")).toHaveLength(1);
+
+    // Assess: the force's Encompass figure for the school
+    const to = new Date(Date.now() + 1000).toISOString();
+    const figures = await call(hub, "GET", `/v1/metrics/timeliness?from=${from}&to=${to}`, { token: ig });
+    expect(figures.status).toBe(200);
+    expect(figures.json.encompass).toEqual([
+      {
+        schoolId: "st-marys-primary",
+        notifications: 1,
+        acknowledgedBeforeSchoolDay: 1,
+        acknowledgedAfterSchoolDayStarted: 0,
+        notAcknowledged: 0,
+      },
+    ]);
   });
 
   it("keeps a school's day and Key Adults to schools", async () => {

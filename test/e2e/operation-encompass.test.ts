@@ -39,7 +39,7 @@ describe("Operation Encompass over HTTP", () => {
     const toMash = receipt.notifications.find((n) => n.recipientId === "essex-mash");
     expect(toSchool?.dataCategories).toEqual(["identity", "education", "voice_of_child"]);
     expect(toSchool?.agreement).toEqual({ id: "encompass-st-marys", version: 1 });
-    expect(toMash?.dataCategories).toHaveLength(10);
+    expect(toMash?.dataCategories).toHaveLength(11);
     expect(Date.parse(toMash?.dueBy ?? "") - Date.parse(receipt.receivedAt)).toBe(4 * 3600 * 1000);
 
     // Assess: the school's view

@@ -1,4 +1,4 @@
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { documentClient } from "../../shared/adapters/dynamodb/client.js";
 import { DynamoConcernStore } from "../../shared/adapters/dynamodb/concern-store.js";
@@ -142,5 +142,34 @@ describe("Idempotency-Key on a submission", () => {
     expect(again).toEqual(first);
     expect((other as LanternError).status).toBe(409);
     expect(await census({ doc, tables: store.tables })).toEqual(before);
+  });
+});
+
+describe("an Idempotency-Key past its 24 hours, its record not yet removed by TTL", () => {
+  it("commits the concern afresh: never a 201 for a concern that is not stored", async () => {
+    // Prepare: an expired record under the key, as DynamoDB's TTL may leave it for two days.
+    const store = await freshStore();
+    const deps = { ...store, subjectKey };
+    const old = await submitConcern(deps, caller, amyConcern(), "key-expired");
+    const stale = Math.floor(Date.now() / 1000) - 60;
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tables.data,
+        Key: { pk: `IDEMPOTENCY#${police.id}#key-expired`, sk: "IDEMPOTENCY" },
+        UpdateExpression: "SET expiresAt = :stale, #data.expiresAt = :stale",
+        ExpressionAttributeNames: { "#data": "data" },
+        ExpressionAttributeValues: { ":stale": stale },
+      }),
+    );
+
+    // Act
+    const again = await submitConcern(deps, caller, amyConcern(), "key-expired");
+
+    // Assess: a new concern, stored, and the key now answers with it.
+    const id = (again.body as { id: string }).id;
+    expect(again.statusCode).toBe(201);
+    expect(id).not.toBe((old.body as { id: string }).id);
+    expect((await store.concerns.getConcern(id))?.id).toBe(id);
+    expect(await submitConcern(deps, caller, amyConcern(), "key-expired")).toEqual(again);
   });
 });

@@ -48,7 +48,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(req, DEMO_AGREEMENTS, NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "no_agreement" });
+    expect(result).toEqual({ granted: false, reason: "no_agreement", stopped: false });
   });
 
   it("with no_agreement when the only agreement for the recipient is with another discloser", () => {
@@ -60,7 +60,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(request(), [otherDiscloser], NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "no_agreement" });
+    expect(result).toEqual({ granted: false, reason: "no_agreement", stopped: false });
   });
 
   it("with no_agreement when the registry is empty", () => {
@@ -71,7 +71,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(request(), agreements, NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "no_agreement" });
+    expect(result).toEqual({ granted: false, reason: "no_agreement", stopped: false });
   });
 
   it.each(["draft", "suspended", "revoked", "superseded"] as const satisfies readonly AgreementStatus[])(
@@ -86,7 +86,12 @@ describe("evaluate refuses", () => {
       const result = evaluate(request(), [agreement], NOW);
 
       // Assess
-      expect(result).toEqual({ granted: false, reason: "agreement_not_active" });
+      // IG stopped a suspended or revoked one on purpose: break glass may not override it.
+      expect(result).toEqual({
+        granted: false,
+        reason: "agreement_not_active",
+        stopped: status === "suspended" || status === "revoked",
+      });
     },
   );
 
@@ -100,7 +105,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(request(), [agreement], NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "agreement_expired" });
+    expect(result).toEqual({ granted: false, reason: "agreement_expired", stopped: false });
   });
 
   it("with agreement_expired at the very instant of validTo", () => {
@@ -113,7 +118,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(request(), [agreement], NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "agreement_expired" });
+    expect(result).toEqual({ granted: false, reason: "agreement_expired", stopped: false });
   });
 
   it("with agreement_not_yet_valid before validFrom", () => {
@@ -126,7 +131,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(request(), [agreement], NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "agreement_not_yet_valid" });
+    expect(result).toEqual({ granted: false, reason: "agreement_not_yet_valid", stopped: false });
   });
 
   it("with concern_type_not_covered for a concern type the agreement does not name", () => {
@@ -137,7 +142,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(req, DEMO_AGREEMENTS, NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "concern_type_not_covered" });
+    expect(result).toEqual({ granted: false, reason: "concern_type_not_covered", stopped: false });
   });
 
   it("with outside_age_range for an 18-year-old against 0-17", () => {
@@ -148,7 +153,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(req, DEMO_AGREEMENTS, NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "outside_age_range" });
+    expect(result).toEqual({ granted: false, reason: "outside_age_range", stopped: false });
   });
 
   it("with outside_age_range below the minimum (a 3-year-old against 4-17)", () => {
@@ -159,7 +164,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(req, DEMO_AGREEMENTS, NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "outside_age_range" });
+    expect(result).toEqual({ granted: false, reason: "outside_age_range", stopped: false });
   });
 
   it("with outside_area for an area the agreement does not cover", () => {
@@ -170,7 +175,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(req, DEMO_AGREEMENTS, NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "outside_area" });
+    expect(result).toEqual({ granted: false, reason: "outside_area", stopped: false });
   });
 
   it("with purpose_not_covered for a purpose the agreement does not name", () => {
@@ -181,7 +186,7 @@ describe("evaluate refuses", () => {
     const result = evaluate(req, DEMO_AGREEMENTS, NOW);
 
     // Assess
-    expect(result).toEqual({ granted: false, reason: "purpose_not_covered" });
+    expect(result).toEqual({ granted: false, reason: "purpose_not_covered", stopped: false });
   });
 });
 
@@ -200,6 +205,7 @@ describe("evaluate grants", () => {
       dataCategories: ["identity", "education", "voice_of_child"],
       purpose: "safeguarding",
       lawfulBasis: LAWFUL_BASIS,
+      retentionDays: 2555,
     });
   });
 
@@ -252,6 +258,7 @@ describe("evaluate grants", () => {
       dataCategories: ["identity", "education"],
       purpose: "safeguarding",
       lawfulBasis: ["UK GDPR Art. 6(1)(e)"],
+      retentionDays: 2555,
     });
   });
 

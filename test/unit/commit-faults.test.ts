@@ -3,9 +3,15 @@ import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { documentClient } from "../../shared/adapters/dynamodb/client.js";
-import { commitWithAudit, WriteConditionFailed } from "../../shared/adapters/dynamodb/commit.js";
+import {
+  commitWithAudit,
+  DEFAULT_COMMIT_OPTIONS,
+  TransactionRefused,
+  WriteConditionFailed,
+} from "../../shared/adapters/dynamodb/commit.js";
 import type { AuditDraft } from "../../shared/domain/audit.js";
 import { LanternError } from "../../shared/errors.js";
+import { busyProblem } from "../../shared/http/problem.js";
 
 /** Faults a real DynamoDB rarely produces on demand, injected with aws-sdk-client-mock. */
 const doc = documentClient("http://127.0.0.1:1", {});
@@ -102,6 +108,42 @@ describe("commitWithAudit under faults", () => {
     ddb.on(TransactWriteCommand).rejects(Object.assign(new Error("bad"), { name: "ValidationException" }));
 
     await expect(commitWithAudit(doc, tables, [write], [draft], options)).rejects.toThrow("bad");
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it("stops retrying within its time budget, whatever the attempt count allows", async () => {
+    // Prepare: a clock that the sleeps move, and a shard that never settles.
+    ddb.on(TransactWriteCommand).rejects(cancelled("None", "TransactionConflict"));
+    let now = 0;
+    const budgeted = {
+      ...DEFAULT_COMMIT_OPTIONS,
+      budgetMs: 3_000,
+      shards: 1,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+      elapsed: () => now,
+    };
+
+    // Act
+    const error = await commitWithAudit(doc, tables, [write], [draft], budgeted).catch((e: unknown) => e);
+
+    // Assess: a 503 after less than 3 s of sleeping, long before 40 attempts would have ended.
+    expect((error as LanternError).status).toBe(503);
+    expect(now).toBeLessThan(3_000);
+    expect(ddb.commandCalls(TransactWriteCommand).length).toBeLessThan(DEFAULT_COMMIT_OPTIONS.maxAttempts);
+  });
+
+  it("never answers a cancellation retrying cannot help as 503 retry", async () => {
+    // Prepare: the store refuses the item itself (too large, say).
+    ddb.on(TransactWriteCommand).rejects(cancelled("ValidationError", "None"));
+
+    // Act
+    const error = await commitWithAudit(doc, tables, [write], [draft], options).catch((e: unknown) => e);
+
+    // Assess: tried once, named, and not mapped to "busy, try again".
+    expect(error).toBeInstanceOf(TransactionRefused);
+    expect(busyProblem(error)).toBeNull();
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConcernSubmission } from "../../shared/domain/concern.js";
-import { minimise } from "../../shared/domain/minimise.js";
+import { minimise, narrow } from "../../shared/domain/minimise.js";
 import {
   CONCERN_TYPES,
   DATA_CATEGORIES,
@@ -16,6 +16,7 @@ const SUBJECT_ID = "subj_0123456789abcdefghijklmnopqrstuv";
 const MEMBERS: Record<DataCategory, readonly string[]> = {
   identity: ["subject.subjectId", "subject.givenName", "subject.familyName", "subject.dateOfBirth"],
   contact: ["subject.address"],
+  confidential_address: ["subject.address"],
   education: ["subject.schoolId"],
   care_status: ["subject.lookedAfter"],
   incident: ["incident.summary", "incident.location", "incident.crimeReference"],
@@ -43,6 +44,17 @@ function valueAt(root: unknown, path: string): unknown {
     node = (node as Record<string, unknown>)[key];
   }
   return node;
+}
+
+/**
+ * The members a category covers in this concern: an address marked confidential belongs to
+ * `confidential_address` and never to `contact`; any other address the other way round.
+ */
+function membersOf(category: DataCategory, concern: ConcernSubmission): readonly string[] {
+  const confidential = concern.subject.address?.confidential === true;
+  if (category === "contact" && confidential) return [];
+  if (category === "confidential_address" && !confidential) return [];
+  return MEMBERS[category];
 }
 
 const within = (leaf: string, member: string) => leaf === member || leaf.startsWith(`${member}.`);
@@ -98,6 +110,24 @@ describe("minimise", () => {
       voiceOfChild: { seen: true, spokenTo: false, reasonNotSpokenTo: "asleep", views: "Appeared settled" },
       officer: { name: "PC Jane Smith", collarNumber: "1234", phone: "01245 000000" },
     });
+  });
+
+  it("sends a confidential address only under confidential_address, never under contact", () => {
+    // Prepare
+    const base = amyConcern();
+    const refuge = { line1: "Refuge", postcode: "CM2 2BB", confidential: true };
+    const concern = amyConcern({ subject: { ...base.subject, address: refuge } });
+
+    // Act
+    const underContact = minimise(concern, SUBJECT_ID, ["identity", "contact"]);
+    const underConfidential = minimise(concern, SUBJECT_ID, ["identity", "confidential_address"]);
+    const plainUnderConfidential = minimise(base, SUBJECT_ID, ["identity", "confidential_address"]);
+
+    // Assess
+    expect(underContact.subject).not.toHaveProperty("address");
+    expect(JSON.stringify(underContact)).not.toContain("Refuge");
+    expect(underConfidential.subject?.address).toStrictEqual(refuge);
+    expect(plainUnderConfidential.subject).not.toHaveProperty("address");
   });
 
   it("gives nothing at all for no categories", () => {
@@ -165,7 +195,13 @@ const concernArb: fc.Arbitrary<ConcernSubmission> = fc.record(
         familyName: shortText,
         dateOfBirth: fc.constantFrom("2017-03-02", "2008-02-29"),
         address: fc.record(
-          { line1: shortText, line2: shortText, town: shortText, postcode: shortText },
+          {
+            line1: shortText,
+            line2: shortText,
+            town: shortText,
+            postcode: shortText,
+            confidential: fc.boolean(),
+          },
           { requiredKeys: ["line1", "postcode"], noNullPrototype: true },
         ),
         schoolId: fc.constantFrom("st-marys-primary", "other-school"),
@@ -208,7 +244,7 @@ describe("minimise, for any concern and any granted categories", () => {
     fc.assert(
       fc.property(concernArb, categoriesArb, (concern, categories) => {
         // Prepare
-        const allowed = categories.flatMap((c) => MEMBERS[c]);
+        const allowed = categories.flatMap((c) => membersOf(c, concern));
         const source = { ...concern, subject: { ...concern.subject, subjectId: SUBJECT_ID } };
 
         // Act
@@ -244,6 +280,25 @@ describe("minimise, for any concern and any granted categories", () => {
         // Assess
         expect(payloads[1]).toStrictEqual(payloads[0]);
         expect(payloads[2]).toStrictEqual(payloads[0]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("narrow, for any concern and two sets of categories", () => {
+  it("minimising a payload again is minimising the concern to the categories both grant", () => {
+    fc.assert(
+      fc.property(concernArb, categoriesArb, categoriesArb, (concern, made, now) => {
+        // Prepare: the payload a notification was made with, and what its agreement grants now.
+        const payload = minimise(concern, SUBJECT_ID, made);
+        const both = made.filter((c) => now.includes(c));
+
+        // Act
+        const shown = narrow(payload, now);
+
+        // Assess
+        expect(shown).toStrictEqual(minimise(concern, SUBJECT_ID, both));
       }),
       { numRuns: 500 },
     );

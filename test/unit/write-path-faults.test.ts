@@ -11,7 +11,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { documentClient } from "../../shared/adapters/dynamodb/client.js";
-import type { CommitOptions } from "../../shared/adapters/dynamodb/commit.js";
+import { type CommitOptions, TransactionRefused } from "../../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import { DynamoSubjectLinks } from "../../shared/adapters/dynamodb/subject-links.js";
@@ -106,6 +106,10 @@ const HEALS_ON_TRANSACT = new Set([
   "cancelled: TransactionConflict",
   "cancelled: ThrottlingError",
 ]);
+
+/** Cancellations retrying cannot heal: a fault of ours, answered 500, never "503, retry". */
+const REFUSED = new Set(["cancelled: ValidationError"]);
+const isRefused = (error: unknown) => error instanceof TransactionRefused && busyProblem(error) === null;
 
 /** The demo registry as the store's items, keyed as the registry store reads them. */
 const data = new Map<string, Record<string, unknown>>();
@@ -265,7 +269,7 @@ describe.each(Object.entries(CONCERNS))("a submission of %s under write-path fau
 
   const transactFaults = { ...TRANSIENT, ...CANCELLATIONS };
   it.each(Object.keys(transactFaults))(
-    "a transaction failing once with %s heals or answers 503",
+    "a transaction failing once with %s heals, or answers 503 (500 when retrying cannot help)",
     async (fault) => {
       // Prepare
       plan = { site: "transact", fault: transactFaults[fault] as Fault, persistent: false };
@@ -275,13 +279,14 @@ describe.each(Object.entries(CONCERNS))("a submission of %s under write-path fau
 
       // Assess
       if (HEALS_ON_TRANSACT.has(fault)) expect(result.ok).toBe(true);
+      else if (REFUSED.has(fault)) expect(!result.ok && isRefused(result.error)).toBe(true);
       else expect(!result.ok && isClear503(result.error)).toBe(true);
       assessTransactions(result.ok ? result.ids : null);
     },
   );
 
   it.each(Object.keys(transactFaults))(
-    "a transaction failing every time with %s ends in a 503",
+    "a transaction failing every time with %s ends in a 503 (or a 500 when retrying cannot help)",
     async (fault) => {
       // Prepare
       plan = { site: "transact", fault: transactFaults[fault] as Fault, persistent: true };
@@ -291,7 +296,8 @@ describe.each(Object.entries(CONCERNS))("a submission of %s under write-path fau
 
       // Assess
       expect(result.ok).toBe(false);
-      expect(!result.ok && isClear503(result.error)).toBe(true);
+      const expected = REFUSED.has(fault) ? isRefused : isClear503;
+      expect(!result.ok && expected(result.error)).toBe(true);
       expect(transactions().length).toBeLessThanOrEqual(commit.maxAttempts);
       assessTransactions(null);
     },

@@ -15,7 +15,16 @@ export interface CommitOptions {
   /** Milliseconds; doubled per attempt up to `maxDelayMs`, with full jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Milliseconds: no retry starts after this long (none: only maxAttempts bounds it). A
+   * caller answered 503 may retry; a Lambda killed at its timeout answers nothing.
+   */
+  budgetMs?: number;
+  /** Epoch milliseconds: no retry starts after this, whatever the budget (a request's own deadline). */
+  deadline?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds, for the budget: the wall clock unless a test moves it. */
+  elapsed?: () => number;
 }
 
 export const DEFAULT_COMMIT_OPTIONS: CommitOptions = {
@@ -24,6 +33,17 @@ export const DEFAULT_COMMIT_OPTIONS: CommitOptions = {
   baseDelayMs: 5,
   maxDelayMs: 250,
 };
+
+/**
+ * The store refused the transaction for a reason retrying cannot change (a validation error,
+ * an item too large): a fault of ours, so a 500, never a 503 that invites the caller to retry.
+ */
+export class TransactionRefused extends Error {
+  constructor(readonly reasons: readonly string[]) {
+    super(`transaction refused: ${reasons.join(", ")}`);
+    this.name = "TransactionRefused";
+  }
+}
 
 /** A write of ours whose condition failed: the caller decides what that means. */
 export class WriteConditionFailed extends Error {
@@ -116,12 +136,18 @@ function nextStep(error: unknown, ownWrites: number): "rebuild" | "resend" {
         RETRYABLE_REASONS.has(r.Code) ||
         (i >= ownWrites && r.Code === "ConditionalCheckFailed"),
     );
-    if (!retryable) throw error;
+    if (!retryable) throw new TransactionRefused(reasons.map((r) => r.Code ?? "None"));
     return "rebuild";
   }
   if (isAmbiguous(error)) return "resend";
   if (RETRYABLE_ERRORS.has(errorName(error))) return "rebuild";
   throw error;
+}
+
+/** How long retries may go on: the tighter of the options' budget and the request's deadline. */
+function budgetOf(options: CommitOptions, started: number): number {
+  const fromDeadline = options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - started;
+  return Math.min(options.budgetMs ?? Number.POSITIVE_INFINITY, fromDeadline);
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -141,6 +167,9 @@ export async function commitWithAudit(
   options: CommitOptions = DEFAULT_COMMIT_OPTIONS,
 ): Promise<AuditEvent[]> {
   const sleep = options.sleep ?? defaultSleep;
+  const started = Date.now();
+  const elapsed = options.elapsed ?? (() => Date.now() - started);
+  const budgetMs = budgetOf(options, started);
   let token = randomUUID();
   let pending: { items: Write[]; events: AuditEvent[] } | null = null;
   for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
@@ -167,7 +196,9 @@ export async function commitWithAudit(
       // which case the same items go again under the same token.
       if (nextStep(error, writes.length) === "rebuild") pending = null;
       const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 16));
-      await sleep(randomInt(cap + 1));
+      const delay = randomInt(cap + 1);
+      if (elapsed() + delay >= budgetMs) break;
+      await sleep(delay);
     }
   }
   throw serviceUnavailable("The audit trail is busy; try again shortly.", 1);

@@ -7,6 +7,7 @@ import {
 import type { AuditDraft, AuditEvent } from "../../domain/audit.js";
 import type { NotificationStatus } from "../../domain/vocabulary.js";
 import type {
+  Breach,
   BreakGlassReview,
   ConcernRecord,
   ConcernStore,
@@ -15,12 +16,20 @@ import type {
   NotificationRecord,
   NotificationStore,
   Page,
+  RegistryRevision,
   ReviewStore,
+  SubmissionWrite,
 } from "../../ports.js";
-import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
+import {
+  type CommitOptions,
+  commitWithAudit,
+  DEFAULT_COMMIT_OPTIONS,
+  type Write,
+  WriteConditionFailed,
+} from "./commit.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
-import { deliveryItem, itemKeys, notificationItem } from "./items.js";
-import { createOnly } from "./registry-store.js";
+import { breachItem, deliveryItem, erasureItem, itemKeys, notificationItem } from "./items.js";
+import { createOnly, keys as registryKeys } from "./registry-store.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 const keys = {
@@ -46,6 +55,43 @@ function reviewItem(r: BreakGlassReview): Record<string, unknown> {
   };
 }
 
+/**
+ * The idempotency record is created only once, except over an expired one that DynamoDB's
+ * TTL has not deleted yet (it may take two days): that one no longer answers, so it must not
+ * block the key either.
+ */
+function idempotencyWrite(table: string, idempotency: Idempotency): Write {
+  return {
+    Put: {
+      TableName: table,
+      Item: {
+        ...keys.idempotency(idempotency.partnerId, idempotency.key),
+        data: idempotency,
+        expiresAt: idempotency.expiresAt,
+      },
+      ConditionExpression: "attribute_not_exists(pk) OR expiresAt <= :now",
+      ExpressionAttributeValues: { ":now": idempotency.storedAt },
+    },
+  };
+}
+
+function revisionCheck(table: string, entry: RegistryRevision): Write {
+  const key = entry.kind === "agreement" ? registryKeys.agreement(entry.id) : registryKeys.partner(entry.id);
+  return {
+    ConditionCheck: {
+      TableName: table,
+      Key: key,
+      ConditionExpression: "revision = :revision",
+      ExpressionAttributeValues: { ":revision": entry.revision },
+    },
+  };
+}
+
+/** Refuse a write made from a copy read before the notification was erased. */
+function notErasedSince(read: Pick<NotificationRecord, "erasedAt">): string {
+  return read.erasedAt ? "" : " AND attribute_not_exists(erasedAt)";
+}
+
 export class DynamoConcernStore implements ConcernStore, NotificationStore, ReviewStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -54,24 +100,16 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
   ) {}
 
   async recordConcern(
-    concern: ConcernRecord,
-    notifications: NotificationRecord[],
-    events: AuditDraft[],
-    idempotency: Idempotency | null,
-    reviews: BreakGlassReview[] = [],
-    deliveries: Delivery[] = [],
-  ): Promise<"ok" | "idempotency_conflict"> {
+    submission: SubmissionWrite,
+  ): Promise<"ok" | "idempotency_conflict" | "registry_changed"> {
+    const { concern, notifications, events, idempotency, reviews, deliveries, decidedOn } = submission;
     const table = this.tables.data;
     const writes: Write[] = [];
-    if (idempotency) {
-      writes.push(
-        createOnly(table, {
-          ...keys.idempotency(idempotency.partnerId, idempotency.key),
-          data: idempotency,
-          expiresAt: idempotency.expiresAt,
-        }),
-      );
-    }
+    if (idempotency) writes.push(idempotencyWrite(table, idempotency));
+    // The decision stands only if every registry entry it used is still at the revision read:
+    // a suspension committed meanwhile cancels the whole transaction.
+    const checksFrom = writes.length;
+    writes.push(...decidedOn.map((r) => revisionCheck(table, r)));
     writes.push(
       createOnly(table, {
         ...keys.concern(concern.id),
@@ -79,16 +117,22 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
         gsi1sk: `${concern.receivedAt}#${concern.id}`,
         data: concern,
       }),
-      ...notifications.map((n) => createOnly(table, notificationItem(n))),
+      createOnly(table, erasureItem({ kind: "concern", id: concern.id, eraseAt: concern.eraseAfter })),
+      ...notifications.flatMap((n) => [
+        createOnly(table, notificationItem(n)),
+        createOnly(table, erasureItem({ kind: "notification", id: n.id, eraseAt: n.retainUntil })),
+      ]),
       ...reviews.map((r) => createOnly(table, reviewItem(r))),
       ...deliveries.map((d) => createOnly(table, deliveryItem(d))),
     );
+    const options = { ...(this.commitOptions ?? DEFAULT_COMMIT_OPTIONS), deadline: submission.commitBy };
     try {
-      await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
+      await commitWithAudit(this.doc, this.tables, writes, events, options);
       return "ok";
     } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed && idempotency && error.index === 0)
-        return "idempotency_conflict";
+      if (!(error instanceof WriteConditionFailed)) throw error;
+      if (idempotency && error.index === 0) return "idempotency_conflict";
+      if (error.index >= checksFrom && error.index < checksFrom + decidedOn.length) return "registry_changed";
       throw error;
     }
   }
@@ -101,23 +145,27 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
         ConsistentRead: true,
       }),
     );
-    const record = out.Item?.data as Idempotency | undefined;
-    // DynamoDB's TTL deletes lazily: an expired record no longer counts.
-    if (!record || record.expiresAt * 1000 < Date.now()) return null;
-    return record;
+    return (out.Item?.data as Idempotency | undefined) ?? null;
   }
 
   async getConcern(id: string): Promise<ConcernRecord | null> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tables.data, Key: keys.concern(id) }));
+    // Consistent: the discloser reads its concern right after the 201 that created it.
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tables.data, Key: keys.concern(id), ConsistentRead: true }),
+    );
     return (out.Item?.data as ConcernRecord | undefined) ?? null;
   }
 
   async getNotifications(ids: readonly string[]): Promise<NotificationRecord[]> {
     const found: NotificationRecord[] = [];
     for (let i = 0; i < ids.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tables.data]: { Keys: ids.slice(i, i + 100).map((id) => keys.notification(id)) },
-      };
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
+        {
+          [this.tables.data]: {
+            Keys: ids.slice(i, i + 100).map((id) => keys.notification(id)),
+            ConsistentRead: true,
+          },
+        };
       while (request && Object.keys(request).length > 0) {
         const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of out.Responses?.[this.tables.data] ?? [])
@@ -163,7 +211,11 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     return (out.Item?.data as BreakGlassReview | undefined) ?? null;
   }
 
-  async saveReview(next: BreakGlassReview, events: AuditDraft[]): Promise<"ok" | "conflict"> {
+  async saveReview(
+    next: BreakGlassReview,
+    events: AuditDraft[],
+    breach: Breach | null = null,
+  ): Promise<"ok" | "conflict"> {
     const write: Write = {
       Put: {
         TableName: this.tables.data,
@@ -173,8 +225,9 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
         ExpressionAttributeValues: { ":pending": "pending" },
       },
     };
+    const writes = breach ? [write, createOnly(this.tables.data, breachItem(breach))] : [write];
     try {
-      await commitWithAudit(this.doc, this.tables, [write], events, this.commitOptions);
+      await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
       return "ok";
     } catch (error: unknown) {
       if (error instanceof WriteConditionFailed) return "conflict";
@@ -217,13 +270,42 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
       Put: {
         TableName: this.tables.data,
         Item: notificationItem(next),
-        ConditionExpression: "#data.#status = :expected",
+        ConditionExpression: `#data.#status = :expected${notErasedSince(next)}`,
         ExpressionAttributeNames: { "#data": "data", "#status": "status" },
         ExpressionAttributeValues: { ":expected": expectedStatus },
       },
     };
     try {
       await commitWithAudit(this.doc, this.tables, [write], events, this.commitOptions);
+      return "ok";
+    } catch (error: unknown) {
+      if (error instanceof WriteConditionFailed) return "conflict";
+      throw error;
+    }
+  }
+
+  async recall(
+    next: NotificationRecord,
+    expectedStatus: NotificationStatus,
+    events: AuditDraft[],
+    breach: Breach,
+    deliveries: Delivery[],
+  ): Promise<"ok" | "conflict"> {
+    const writes: Write[] = [
+      {
+        Put: {
+          TableName: this.tables.data,
+          Item: notificationItem(next),
+          ConditionExpression: "#data.#status = :expected",
+          ExpressionAttributeNames: { "#data": "data", "#status": "status" },
+          ExpressionAttributeValues: { ":expected": expectedStatus },
+        },
+      },
+      createOnly(this.tables.data, breachItem(breach)),
+      ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
+    ];
+    try {
+      await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
       return "ok";
     } catch (error: unknown) {
       if (error instanceof WriteConditionFailed) return "conflict";

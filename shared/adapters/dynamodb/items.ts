@@ -1,4 +1,4 @@
-import type { Delivery, Escalation, NotificationRecord } from "../../ports.js";
+import type { Breach, Delivery, ErasureDue, Escalation, NotificationRecord } from "../../ports.js";
 
 /** Item shapes shared by more than one store: keys and index attributes in one place. */
 
@@ -6,6 +6,8 @@ export const itemKeys = {
   notification: (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: "NOTIFICATION" }),
   delivery: (id: string) => ({ pk: `DELIVERY#${id}`, sk: "DELIVERY" }),
   escalation: (id: string) => ({ pk: `ESCALATION#${id}`, sk: "ESCALATION" }),
+  breach: (id: string) => ({ pk: `BREACH#${id}`, sk: "BREACH" }),
+  erasure: (kind: ErasureDue["kind"], id: string) => ({ pk: `ERASE#${kind}#${id}`, sk: "ERASE" }),
 };
 
 /**
@@ -21,7 +23,40 @@ export function notificationItem(n: NotificationRecord): Record<string, unknown>
     gsi2pk: `INBOX#${n.recipientId}#${n.status}`,
     gsi2sk: order,
     ...(n.status === "delivered" ? { gsi3pk: "DUE", gsi3sk: `${n.dueBy}#${n.id}` } : {}),
+    // Top level, so a write made from a copy read before an erasure can be refused by condition.
+    ...(n.erasedAt ? { erasedAt: n.erasedAt } : {}),
     data: n,
+  };
+}
+
+/**
+ * Content due for erasure, in the erasure queue (gsi3) the sweep reads oldest first. One
+ * entry per notification or concern, written with it; the sweep removes it when done. (A
+ * notification's own gsi3 slot is the due queue, hence an entry of its own.)
+ */
+export function erasureItem(due: ErasureDue): Record<string, unknown> {
+  return {
+    ...itemKeys.erasure(due.kind, due.id),
+    gsi3pk: "ERASE",
+    gsi3sk: `${due.eraseAt}#${due.kind}#${due.id}`,
+    data: due,
+  };
+}
+
+/**
+ * A breach: all of them newest first (gsi1), by status (gsi2), and while open in the report
+ * queue (gsi3) the sweep reads to mark one overdue when its 72 hours pass undecided.
+ */
+export function breachItem(b: Breach): Record<string, unknown> {
+  const order = `${b.detectedAt}#${b.id}`;
+  return {
+    ...itemKeys.breach(b.id),
+    gsi1pk: "BREACHES",
+    gsi1sk: order,
+    gsi2pk: `BREACHES#${b.status}`,
+    gsi2sk: order,
+    ...(b.status === "open" ? { gsi3pk: "BREACH_DUE", gsi3sk: `${b.reportBy}#${b.id}` } : {}),
+    data: b,
   };
 }
 

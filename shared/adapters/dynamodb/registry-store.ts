@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
@@ -119,6 +124,57 @@ export class DynamoRegistryStore implements RegistryStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return items;
+  }
+
+  private async listVersioned<T>(kind: string): Promise<Versioned<T>[]> {
+    const items: Versioned<T>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tables.data,
+          IndexName: INDEX.gsi1,
+          KeyConditionExpression: "gsi1pk = :kind",
+          ExpressionAttributeValues: { ":kind": kind },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        items.push({ value: item.data as T, revision: (item.revision as number | undefined) ?? 1 });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** The same entries read again by key, consistently: what the index may not show yet. */
+  private async reread<T>(keyList: Record<string, string>[]): Promise<Versioned<T>[]> {
+    const found: Versioned<T>[] = [];
+    for (let i = 0; i < keyList.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
+        {
+          [this.tables.data]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
+        };
+      while (request && Object.keys(request).length > 0) {
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.tables.data] ?? [])
+          found.push({ value: item.data as T, revision: (item.revision as number | undefined) ?? 1 });
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async decisionInputs(consistent: boolean) {
+    const [partners, agreements] = await Promise.all([
+      this.listVersioned<Partner>("PARTNERS"),
+      this.listVersioned<Agreement>("AGREEMENTS"),
+    ]);
+    if (!consistent) return { partners, agreements };
+    const [freshPartners, freshAgreements] = await Promise.all([
+      this.reread<Partner>(partners.map((p) => keys.partner(p.value.id))),
+      this.reread<Agreement>(agreements.map((a) => keys.agreement(a.value.id))),
+    ]);
+    return { partners: freshPartners, agreements: freshAgreements };
   }
 
   listPartners(): Promise<Partner[]> {

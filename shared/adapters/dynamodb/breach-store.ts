@@ -1,0 +1,82 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { AuditDraft } from "../../domain/audit.js";
+import type { BreachStatus } from "../../domain/vocabulary.js";
+import type { Breach, BreachStore, Page } from "../../ports.js";
+import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
+import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
+import { breachItem, itemKeys } from "./items.js";
+import { INDEX, type TableNames } from "./tables.js";
+
+/** Breach records: opened by a recall or a `not_justified` review, decided once. */
+export class DynamoBreachStore implements BreachStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tables: TableNames,
+    private readonly commitOptions?: CommitOptions,
+  ) {}
+
+  async listBreaches(
+    status: BreachStatus | undefined,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<Breach>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.data,
+        IndexName: status ? INDEX.gsi2 : INDEX.gsi1,
+        KeyConditionExpression: status ? "gsi2pk = :pk" : "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": status ? `BREACHES#${status}` : "BREACHES" },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, isStringRecord),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((item) => item.data as Breach),
+      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
+    };
+  }
+
+  async getBreach(id: string): Promise<Breach | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tables.data, Key: itemKeys.breach(id), ConsistentRead: true }),
+    );
+    return (out.Item?.data as Breach | undefined) ?? null;
+  }
+
+  async saveBreach(
+    next: Breach,
+    expectedStatus: BreachStatus,
+    events: AuditDraft[],
+  ): Promise<"ok" | "conflict"> {
+    const write: Write = {
+      Put: {
+        TableName: this.tables.data,
+        Item: breachItem(next),
+        ConditionExpression: "#data.#status = :expected",
+        ExpressionAttributeNames: { "#data": "data", "#status": "status" },
+        ExpressionAttributeValues: { ":expected": expectedStatus },
+      },
+    };
+    try {
+      await commitWithAudit(this.doc, this.tables, [write], events, this.commitOptions);
+      return "ok";
+    } catch (error: unknown) {
+      if (error instanceof WriteConditionFailed) return "conflict";
+      throw error;
+    }
+  }
+
+  async breachesDue(now: string, limit: number): Promise<Breach[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tables.data,
+        IndexName: INDEX.gsi3,
+        KeyConditionExpression: "gsi3pk = :pk AND gsi3sk <= :now",
+        ExpressionAttributeValues: { ":pk": "BREACH_DUE", ":now": `${now}~` },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => item.data as Breach);
+  }
+}
