@@ -26,9 +26,9 @@ import {
   SWEEPER_ACCESS,
 } from "./access.js";
 import { LanternApi } from "./api.js";
-import { ConsoleSite } from "./console.js";
 import { AuditProtection } from "./audit-protection.js";
 import type { LanternConfig } from "./config.js";
+import { ConsoleSite } from "./console.js";
 import { LanternTables } from "./data.js";
 import { type FunctionName, functionEntries, routeGroups } from "./esbuild-config.js";
 import { LanternFunction } from "./lantern-function.js";

@@ -29,12 +29,12 @@ describe("the console's bucket and distribution", () => {
 
   it("sends CSP without inline script, HSTS, frame-ancestors none, nosniff and no referrer", () => {
     const [policy] = resourcesOfType(resources, "AWS::CloudFront::ResponseHeadersPolicy");
-    const security = (
-      policy?.[1].Properties.ResponseHeadersPolicyConfig as Record<
-        string,
-        Record<string, Record<string, unknown>>
-      >
-    ).SecurityHeadersConfig;
+    expect(policy).toBeDefined();
+    const config = (policy ? policy[1].Properties.ResponseHeadersPolicyConfig : {}) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    const security = config.SecurityHeadersConfig;
     const csp = String(security?.ContentSecurityPolicy?.ContentSecurityPolicy);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("script-src 'self'");
