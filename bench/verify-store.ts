@@ -1,5 +1,5 @@
 import { chainOrder } from "../shared/app/audit.js";
-import { chainOrderAhead } from "../shared/app/read-ahead.js";
+import { chainOrderAhead } from "./read-ahead.js";
 import type { AuditEvent } from "../shared/domain/audit.js";
 import { verifyAudit } from "../shared/domain/verify.js";
 import { loadEvents } from "./audit-query.js";

@@ -1,5 +1,6 @@
 import { decodeCursor, encodeCursor } from "../shared/adapters/dynamodb/cursor.js";
 import {
+  assertRange,
   type ExportPosition,
   exportEvents,
   queryEvents,
@@ -54,11 +55,11 @@ export const handler = createHttpHandler<
         body: await decideBreach(w, caller, params.id, body.decision, body.reference, body.rationale),
       };
     },
-    async queryAuditEvents({ query }) {
+    async queryAuditEvents({ caller, query }) {
       const { cursor, limit, from, to, ...filter } = query;
       return {
         status: 200,
-        body: await queryEvents(w, { ...filter, from: utc(from), to: utc(to) }, cursor, limit ?? 50),
+        body: await queryEvents(w, caller, { ...filter, from: utc(from), to: utc(to) }, cursor, limit ?? 50),
       };
     },
     async exportAudit({ caller, query, sealCursor }) {
@@ -108,6 +109,7 @@ export const handler = createHttpHandler<
       return { status: 200, body: report };
     },
     async timelinessFigures({ query }) {
+      assertRange(query.from, query.to);
       const figures = await timelinessFigures(w, utc(query.from) as string, utc(query.to) as string);
       return { status: 200, body: figures };
     },

@@ -28,6 +28,7 @@ import {
 import { LanternApi } from "./api.js";
 import { AuditProtection } from "./audit-protection.js";
 import type { LanternConfig } from "./config.js";
+import { ConsoleSite } from "./console.js";
 import { LanternTables } from "./data.js";
 import { type FunctionName, functionEntries, routeGroups } from "./esbuild-config.js";
 import { LanternFunction } from "./lantern-function.js";
@@ -250,6 +251,7 @@ export class LanternStack extends Stack {
       publicThrottle: config.publicThrottle,
       ipRateLimit: config.ipRateLimit,
     });
+    new ConsoleSite(this, "Console", { api: this.api.api, issuer: issuer.valueAsString, removalPolicy });
 
     const mutationAlarm = protection.guard(this.tables.audit, auditStreamGuard);
     protection.schedule(checkpointer);

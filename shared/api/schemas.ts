@@ -193,9 +193,17 @@ export const InboxQuerySchema = z
 
 export const AuditQuerySchema = z
   .object({
-    subjectId: z.string().max(64).optional(),
+    // Ids by their shapes only: the filters are copied into the audit_queried event, so free
+    // text (a child's name typed into the wrong box) must never get that far.
+    subjectId: z
+      .string()
+      .regex(/^subj_[A-Za-z0-9_-]{1,59}$/)
+      .optional(),
     partnerId: slug.optional(),
-    concernId: z.string().max(64).optional(),
+    concernId: z
+      .string()
+      .regex(/^con_[A-Za-z0-9-]{1,60}$/)
+      .optional(),
     action: z.enum(AUDIT_ACTIONS).optional(),
     from: dateTime.optional(),
     to: dateTime.optional(),

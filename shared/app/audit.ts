@@ -1,5 +1,6 @@
 import type { AuditEvent } from "../domain/audit.js";
 import { toFhirAuditEvent } from "../domain/fhir.js";
+import { validationFailed } from "../errors.js";
 import type { AuditQuery, AuditStore, Clock, Ids, NotificationStore, Page } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
 
@@ -10,13 +11,45 @@ export interface AuditDeps {
   notifications: NotificationStore;
 }
 
-export function queryEvents(
+/**
+ * Auditors' reads are audited too: every answer writes one `audit_queried` event, before the
+ * read, with the filters as a query string in `reason`. The filters are ids, codes and times
+ * (the schema refuses free text), so the event carries no personal data.
+ */
+export async function queryEvents(
   deps: AuditDeps,
+  caller: Caller,
   filter: AuditQuery,
   cursor: string | undefined,
   limit: number,
 ): Promise<Page<AuditEvent>> {
+  assertRange(filter.from, filter.to);
+  await deps.notifications.audit([
+    auditDraft({
+      id: deps.ids.next("evt"),
+      at: deps.clock.now().toISOString(),
+      action: "audit_queried",
+      actor: actorOf(caller),
+      reason: filterString(filter),
+      requestId: caller.requestId,
+    }),
+  ]);
   return deps.audit.query(filter, cursor, limit);
+}
+
+/** The filters in a stable order, as a query string: `concernId=con_1&from=...`. */
+function filterString(filter: AuditQuery): string {
+  const entries = Object.entries(filter)
+    .filter((e): e is [string, string] => typeof e[1] === "string")
+    .sort(([a], [b]) => a.localeCompare(b));
+  return new URLSearchParams(entries).toString();
+}
+
+/** A time range whose start is after its end matches nothing by mistake: say so instead. */
+export function assertRange(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) {
+    throw validationFailed([{ path: "/from", message: "must not be after `to`" }]);
+  }
 }
 
 /** Reading the trail out of the hub is itself recorded, before anything is read. */
@@ -65,9 +98,9 @@ export interface ExportPosition {
 /**
  * Export the trail as JSON Lines in chain order (`json`), or the disclosures as FHIR R4
  * AuditEvent resources shaped as IHE BALP PrivacyDisclosure (`fhir`), at most
- * EXPORT_PAGE_EVENTS events a response; `next` says where the following page starts. The
- * export is audited once, before its first page is read, so it holds the record of its own
- * making.
+ * EXPORT_PAGE_EVENTS events a response; `next` says where the following page starts. Every
+ * page is audited before it is read (a cursor cannot take the trail out unrecorded), so the
+ * export holds the record of its own making.
  */
 export async function exportEvents(
   deps: AuditDeps,
@@ -76,7 +109,7 @@ export async function exportEvents(
   from: ExportPosition | undefined,
   pageEvents = EXPORT_PAGE_EVENTS,
 ): Promise<{ text: string; next: ExportPosition | null }> {
-  if (!from) await recordExport(deps, caller, { kind: "audit_trail", id: format });
+  await recordExport(deps, caller, { kind: "audit_trail", id: format });
   const lines: string[] = [];
   let read = 0;
   const after = (shard: number) => (!from || shard > from.shard ? 0 : shard === from.shard ? from.seq : null);

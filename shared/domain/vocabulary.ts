@@ -85,6 +85,7 @@ export const AUDIT_ACTIONS = [
   "partner_changed",
   "routing_changed",
   "audit_exported",
+  "audit_queried",
   "disclosure_recalled",
   "content_erased",
   "breach_decided",

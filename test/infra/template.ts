@@ -31,8 +31,15 @@ export const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action :
 export const ref = (element: CfnElement) => Stack.of(element).getLogicalId(element);
 export const roleOf = (fn: LanternFunction) => ref(fn.role.node.defaultChild as CfnElement);
 
+/**
+ * The app's own resources of a type. CDK's BucketDeployment function (and its role), which
+ * copies the console's files into their bucket during a deployment, is aws-cdk-lib's, not an
+ * application function: it is left out (its cdk-nag acknowledgements are in infra/aws/console.ts).
+ */
 export const resourcesOfType = (resources: Record<string, Resource>, type: string) =>
-  Object.entries(resources).filter(([, r]) => r.Type === type);
+  Object.entries(resources).filter(
+    ([id, r]) => r.Type === type && !id.startsWith("CustomCDKBucketDeployment"),
+  );
 
 /** Every statement of the policies attached to a role. */
 export function statementsOfRoleIn(resources: Record<string, Resource>, roleId: string): Statement[] {

@@ -387,6 +387,23 @@ describe("auditor queries over 10,000 events on DynamoDB Local", () => {
     expect(sent.every((s) => s.name === "QueryCommand")).toBe(true);
   });
 
+  it("bounds a time range to the trail's first day and today, however wide it is asked", async ({
+    annotate,
+  }) => {
+    // Prepare: the widest range the schema allows; the trail spans a week in October 2026.
+    const [from, to] = ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"];
+    const days = (Date.parse(new Date().toISOString().slice(0, 10)) - Date.parse("2026-10-01")) / 86_400_000;
+
+    // Act
+    const { found, sent } = await viaStore({ from, to }, TOTAL + 1);
+
+    // Assess: one Query per day at most from the first event's day to today, plus one key
+    // read per shard to find that first day, not ~3.6 million day partitions.
+    await annotate(`from year 1 to 9999: ${sent.length} Queries for ${days + 1} days of trail`);
+    expect(found).toHaveLength(TOTAL);
+    expect(sent.length).toBeLessThanOrEqual(days + 1 + SHARDS);
+  });
+
   it("sent nothing but Queries after the load, across every test above", () => {
     // Prepare
     const expected = ["QueryCommand"];

@@ -15,7 +15,7 @@ const ig: Caller = {
 };
 
 describe("exporting the trail in pages", () => {
-  it("gives, page after page, exactly the whole trail in chain order, audited once", async () => {
+  it("gives, page after page, exactly the whole trail in chain order, every page audited", async () => {
     // Prepare: the seeded registry's events over 3 shards.
     const store = await freshStore({ shards: 3 });
     const deps = { ...store, notifications: store.concerns };
@@ -42,12 +42,13 @@ describe("exporting the trail in pages", () => {
       .map((l) => JSON.parse(l) as AuditEvent);
     expect(pages.length).toBeGreaterThan(3);
     expect(pages.slice(0, -1).every((p) => p.trim().split("\n").length === 4)).toBe(true);
-    // The second export added its own audit_exported event; otherwise the same trail.
-    expect(once.filter((e) => e.action === "audit_exported")).toHaveLength(2);
+    // Every page recorded itself before it was read, and so did the one-shot export; pages
+    // see those of their own records that land on shards not yet passed.
+    expect(once.filter((e) => e.action === "audit_exported")).toHaveLength(pages.length + 1);
     expect(paged.map((e) => e.id)).toEqual(
       once.map((e) => e.id).filter((id) => paged.some((p) => p.id === id)),
     );
-    expect(paged.filter((e) => e.action === "audit_exported")).toHaveLength(1);
+    expect(paged.filter((e) => e.action === "audit_exported").length).toBeGreaterThanOrEqual(1);
     const order = paged.map((e) => [e.shard, e.seq] as const);
     expect(order).toEqual([...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
     expect((await verifyAudit({ events: paged, checkpoints: [], keys: { keys: [] }, shards: 3 })).valid).toBe(

@@ -153,8 +153,15 @@ export class DynamoAuditStore implements AuditStore {
     limit: number,
   ): Promise<Page<AuditEvent>> {
     let after = decodeCursor(cursor, isIndexCursor)?.after;
-    const lastDay = (filter.to ?? new Date().toISOString()).slice(0, 10);
-    let day = (after ?? filter.from ?? "").slice(0, 10);
+    // Clamped to the days the trail can have events on, so `from=0001-01-01` costs no more
+    // queries than the trail has days.
+    const firstDay = await this.trailFirstDay();
+    if (firstDay === null) return { items: [], nextCursor: null };
+    const today = new Date().toISOString().slice(0, 10);
+    const wantedLast = (filter.to ?? today).slice(0, 10);
+    const lastDay = wantedLast < today ? wantedLast : today;
+    const wantedFirst = (after ?? filter.from ?? "").slice(0, 10);
+    let day = wantedFirst > firstDay ? wantedFirst : firstDay;
     const items: AuditEvent[] = [];
     while (day <= lastDay && items.length < limit) {
       const page = await this.queryIndex(INDEX.byDay, day, filter, after, limit - items.length);
@@ -166,6 +173,29 @@ export class DynamoAuditStore implements AuditStore {
     const last = items.at(-1);
     const more = items.length >= limit && last !== undefined;
     return { items, nextCursor: more ? encodeCursor({ after: sortKeyOf(last) }) : null };
+  }
+
+  /** The day of the trail's first event: one key read per shard, then kept (it never changes). */
+  private firstDay: string | null = null;
+  private async trailFirstDay(): Promise<string | null> {
+    if (this.firstDay !== null) return this.firstDay;
+    const firsts = await Promise.all(
+      Array.from({ length: this.shards }, (_, shard) =>
+        this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: "#shard = :shard AND #seq > :zero",
+            ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq", "#at": "at" },
+            ExpressionAttributeValues: { ":shard": shard, ":zero": 0 },
+            ProjectionExpression: "#at",
+            Limit: 1,
+          }),
+        ),
+      ),
+    );
+    const days = firsts.flatMap((out) => (out.Items ?? []).map((i) => String(i.at).slice(0, 10))).sort();
+    this.firstDay = days[0] ?? null;
+    return this.firstDay;
   }
 
   /** No key filter: the trail in chain order, shard by shard, optionally within a time range. */

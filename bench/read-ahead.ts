@@ -1,5 +1,5 @@
-import type { AuditEvent } from "../domain/audit.js";
-import type { AuditStore } from "../ports.js";
+import type { AuditEvent } from "../shared/domain/audit.js";
+import type { AuditStore } from "../shared/ports.js";
 
 /**
  * Reading the trail for verification while it is being verified: several shards are read at
