@@ -1,9 +1,9 @@
 import { chainOrder } from "../shared/app/audit.js";
-import { chainOrderAhead } from "./read-ahead.js";
 import type { AuditEvent } from "../shared/domain/audit.js";
 import { verifyAudit } from "../shared/domain/verify.js";
 import { loadEvents } from "./audit-query.js";
 import { chainRoundRobin, disclosureDraft, emptyHeads, subjectIdOf } from "./events.js";
+import { chainOrderAhead } from "./read-ahead.js";
 import { type BenchResult, log, median, round, since } from "./stats.js";
 import { benchStore } from "./store.js";
 

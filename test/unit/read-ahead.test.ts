@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { chainOrder } from "../../shared/app/audit.js";
 import { chainOrderAhead, readAhead } from "../../bench/read-ahead.js";
+import { chainOrder } from "../../shared/app/audit.js";
 import type { AuditEvent } from "../../shared/domain/audit.js";
 import { verifyAudit } from "../../shared/domain/verify.js";
 import type { AuditStore } from "../../shared/ports.js";
