@@ -18,9 +18,14 @@ export interface Hub {
 
 /**
  * Start the hub exactly as `npm start` does, in a child process on a free loopback port,
- * and wait until it says it is serving.
+ * and wait until it says it is serving. `faketime` (e.g. "+2d") runs it under Debian's
+ * libfaketime with its clock moved; DynamoDB Local's JVM does not start under it, so such
+ * a hub needs LANTERN_DYNAMODB_ENDPOINT.
  */
-export async function startHub(env: NodeJS.ProcessEnv = {}): Promise<Hub> {
+export async function startHub(
+  env: NodeJS.ProcessEnv = {},
+  options: { faketime?: string } = {},
+): Promise<Hub> {
   const dataDir = env.LANTERN_DATA_DIR ?? mkdtempSync(join(tmpdir(), "lantern-e2e-"));
   const port = await freePort();
   const fullEnv: NodeJS.ProcessEnv = {
@@ -30,7 +35,10 @@ export async function startHub(env: NodeJS.ProcessEnv = {}): Promise<Hub> {
     LANTERN_DATA_DIR: dataDir,
     PORT: String(port),
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "infra/local/main.ts"], {
+  const node = [process.execPath, "--import", "tsx", "infra/local/main.ts"];
+  const [command, ...args] = options.faketime ? ["faketime", "-f", options.faketime, ...node] : node;
+  if (options.faketime) fullEnv.FAKETIME_DONT_FAKE_MONOTONIC = "1";
+  const child = spawn(command as string, args, {
     env: fullEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
