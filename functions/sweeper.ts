@@ -1,5 +1,6 @@
 import type { Context } from "aws-lambda";
 import { sweepBreaches } from "../shared/app/breaches.js";
+import { sweepErasures } from "../shared/app/retention.js";
 import { sweepOverdue } from "../shared/app/timeliness.js";
 import { METRICS } from "../shared/config.js";
 import { jsonLogger } from "../shared/http/log.js";
@@ -40,8 +41,15 @@ export async function handler(_event: unknown, context: Context): Promise<void> 
   const overdue = await sweepOverdue(deps);
   // Breaches past their 72 hours undecided: one deadline_missed event each.
   const breachesOverdue = await sweepBreaches({ ...deps, breaches: wired().breaches });
+  // Content past its retention: a third of the time left, so the outbox still gets its turn;
+  // a larger backlog is worked off over the next minutes.
+  const erased = await sweepErasures(
+    wired(),
+    deps.clock.now(),
+    Date.now() + context.getRemainingTimeInMillis() / 3,
+  );
   const attempted = await drainOutbox(deps, () => context.getRemainingTimeInMillis());
-  log.info("sweep", { overdue, breachesOverdue, attempted });
+  log.info("sweep", { overdue, breachesOverdue, erased, attempted });
   // Written as it is: EMF needs the JSON line without the runtime's log prefix.
   process.stdout.write(`${overdueMetricLine(overdue, new Date())}\n`);
 }

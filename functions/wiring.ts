@@ -9,6 +9,7 @@ import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.js";
+import { DynamoRetentionStore } from "../shared/adapters/dynamodb/retention-store.js";
 import { DynamoSubjectLinks } from "../shared/adapters/dynamodb/subject-links.js";
 import { DynamoTimelinessStore } from "../shared/adapters/dynamodb/timeliness-store.js";
 import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
@@ -109,6 +110,7 @@ function build(env: NodeJS.ProcessEnv) {
   const checkpoints = new DynamoCheckpointStore(doc, tables.audit, shards);
   const timeliness = new DynamoTimelinessStore(doc, tables, commit);
   const breaches = new DynamoBreachStore(doc, tables, commit);
+  const erasures = new DynamoRetentionStore(doc, tables, commit);
   // Only the audit and checkpointer functions sign; the others never need the key.
   let signerValue: CheckpointSigner | undefined;
   const signerOf = () => {
@@ -135,6 +137,8 @@ function build(env: NodeJS.ProcessEnv) {
     resolveHost: boundedResolver(systemResolver, 2_000),
     timeliness,
     breaches,
+    // Retention's erasure queue (the submission's retention policy is `retention`).
+    erasures,
     send: webhookSender({ httpsOnly: webhookHttpsOnly }),
     retrySchedule: retrySchedule(env),
     checkpoints,

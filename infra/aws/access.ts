@@ -15,7 +15,7 @@ import { ENV } from "../../shared/config.js";
  */
 export const SUBJECT_KEY_SECRET_ARN_ENV = ENV.subjectKeySecretArn;
 
-type DynamoAction = "GetItem" | "BatchGetItem" | "Query" | "PutItem" | "DeleteItem";
+type DynamoAction = "GetItem" | "BatchGetItem" | "Query" | "PutItem" | "UpdateItem" | "DeleteItem";
 
 interface TableAccess {
   /** Actions on the table itself. */
@@ -38,8 +38,8 @@ const NONE: TableAccess = { table: [], indexes: [] };
 /**
  * What each route group's function does to DynamoDB, read from its handlers and the
  * adapters they call. TransactWriteItems has no IAM action of its own: DynamoDB authorises
- * each item of a transaction as its own action (Put → PutItem, Delete → DeleteItem); no
- * Lantern transaction holds an Update or a ConditionCheck, so neither is granted. Every authenticated function
+ * each item of a transaction as its own action (Put → PutItem, Delete → DeleteItem); only
+ * the sweeper's erasures hold an Update (and a Delete), so only it is granted them. Every authenticated function
  * reads the client→partner mapping (GetItem); every audited change reads its shard's head
  * (Query on the audit table) and appends events (PutItem). A new group, or a new kind of
  * write (an Update, a Delete in a transaction), must be added here.
@@ -103,11 +103,14 @@ export const CHECKPOINTER_ACCESS: GroupAccess = {
  * the recipient partner (GetItem), and marks each overdue notification in one transaction
  * with its escalation, its push message (conditional Puts) and its `deadline_missed` event
  * (the shard head: Query; the append: PutItem on the audit table); then sends due messages
- * as the deliverer does. No gsi1 or gsi2 (listing deliveries and escalations is the routes'
- * work), no subject key, no checkpoint key.
+ * as the deliverer does. Retention: reads the erasure queue (gsi3), erases content past its
+ * retention by UpdateItem (the personal members only) and drops its queue entry (DeleteItem),
+ * with its `content_erased` event, on the data table only: the audit table's deny stands. No
+ * gsi1 or gsi2 (listing deliveries and escalations is the routes' work), no subject key, no
+ * checkpoint key.
  */
 export const SWEEPER_ACCESS: GroupAccess = {
-  data: { table: ["GetItem", "PutItem"], indexes: [INDEX.gsi3] },
+  data: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], indexes: [INDEX.gsi3] },
   audit: { table: ["Query", "PutItem"], indexes: [] },
   subjectKey: false,
   checkpointSigning: false,

@@ -5,6 +5,7 @@ import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-sto
 import type { Group } from "../../shared/api/routes.js";
 import { sweepBreaches } from "../../shared/app/breaches.js";
 import { writeCheckpoint } from "../../shared/app/checkpoints.js";
+import { sweepErasures } from "../../shared/app/retention.js";
 import { seedRegistry } from "../../shared/app/seed.js";
 import { deliverDue, sweepOverdue } from "../../shared/app/timeliness.js";
 import { ConfigurationError, DEFAULTS, ENV, tableNames } from "../../shared/config.js";
@@ -183,14 +184,17 @@ function every(seconds: number, name: string, work: () => Promise<unknown>): Nod
   return timer;
 }
 
-/** The hub's clockwork: checkpoints, the overdue sweep and the push outbox. */
+/** The hub's clockwork: checkpoints, the overdue and erasing sweep and the push outbox. */
 function startClockwork(wiring: typeof import("../../functions/wiring.js")): NodeJS.Timeout[] {
   const w = wiring.wired();
+  const sweepSeconds = Number(env[ENV.sweepSeconds] || 60);
   return [
     every(Number(env[ENV.checkpointSeconds] || 60), "checkpoint", () => writeCheckpoint(w, false)),
-    every(Number(env[ENV.sweepSeconds] || 60), "overdue sweep", async () => {
+    every(sweepSeconds, "overdue sweep", async () => {
       await sweepOverdue(w);
       await sweepBreaches(w);
+      // Half a period at most: a large backlog of erasures is worked off over several sweeps.
+      await sweepErasures(w, w.clock.now(), Date.now() + sweepSeconds * 500);
     }),
     every(1, "push delivery", () => deliverDue(w)),
   ];

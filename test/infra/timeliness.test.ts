@@ -104,14 +104,17 @@ describe("timeliness: the overdue sweep and push delivery", () => {
     ]);
   });
 
-  it("lets the sweeper read the due queue and outbox on gsi3, put items and append audit events, nothing more", () => {
+  it("lets the sweeper read its queues on gsi3, put, erase (update) and drop data items and append audit events, nothing more", () => {
     // Prepare, Act
     const dynamo = dynamoAllows(dev.stack.functions.sweeper);
 
     // Assess
     expect(dynamo).toEqual(
       expect.arrayContaining([
-        { actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resource: getAtt(tableOf("data")) },
+        {
+          actions: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+          resource: getAtt(tableOf("data")),
+        },
         { actions: ["dynamodb:Query"], resource: index("gsi3") },
         { actions: ["dynamodb:PutItem", "dynamodb:Query"], resource: getAtt(tableOf("audit")) },
       ]),

@@ -88,7 +88,7 @@ function revisionCheck(table: string, entry: RegistryRevision): Write {
 }
 
 /** Refuse a write made from a copy read before the notification was erased. */
-function notErasedSince(read: Pick<NotificationRecord, "erasedAt">): string {
+export function notErasedSince(read: Pick<NotificationRecord, "erasedAt">): string {
   return read.erasedAt ? "" : " AND attribute_not_exists(erasedAt)";
 }
 

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/
 import type { AuditDraft } from "../../domain/audit.js";
 import type { Delivery, Escalation, NotificationRecord, Page, TimelinessStore } from "../../ports.js";
 import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
+import { notErasedSince } from "./concern-store.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
 import { deliveryItem, escalationItem, notificationItem } from "./items.js";
 import { createOnly } from "./registry-store.js";
@@ -47,7 +48,8 @@ export class DynamoTimelinessStore implements TimelinessStore {
         Put: {
           TableName: this.tables.data,
           Item: notificationItem(next),
-          ConditionExpression: "#data.#status = :delivered",
+          // The copy came from the due index: one read before an erasure must not restore the payload.
+          ConditionExpression: `#data.#status = :delivered${notErasedSince(next)}`,
           ExpressionAttributeNames: { "#data": "data", "#status": "status" },
           ExpressionAttributeValues: { ":delivered": "delivered" },
         },
