@@ -186,6 +186,20 @@ describe("the life of a disclosure over HTTP", () => {
       expect(decided.json.status).toBe("reported");
       expect(twice.status).toBe(409);
       expect((await eventsOf(receipt.id)).map((e) => e.action)).toContain("breach_decided");
+
+      // The child's subject-access report shows the recall, in JSON and in the spreadsheet.
+      const report = await call(hub, "GET", `/v1/audit/subjects/${receipt.subjectId}`, { token: ig });
+      expect(report.status).toBe(200);
+      expect(report.json.recalls).toEqual([
+        expect.objectContaining({ action: "disclosure_recalled", notificationId: id, reason: "misdirected" }),
+      ]);
+      const csv = await call(hub, "GET", `/v1/audit/subjects/${receipt.subjectId}`, {
+        token: ig,
+        headers: { accept: "text/csv" },
+      });
+      // (The school's refused opening after the recall cites it as its reason: a refusal row.)
+      const rows = csv.text.split("\r\n").map((line) => line.split(",")[1]);
+      expect(rows.filter((action) => action === '"disclosure_recalled"')).toHaveLength(1);
     } finally {
       await call(hub, "PATCH", "/v1/partners/st-marys-primary", { token: ig, body: { webhook: null } });
       await hook.close();
