@@ -105,13 +105,14 @@ export const CHECKPOINTER_ACCESS: GroupAccess = {
  * (the shard head: Query; the append: PutItem on the audit table); then sends due messages
  * as the deliverer does. Retention: reads the erasure queue (gsi3), erases content past its
  * retention by UpdateItem (the personal members only) and drops its queue entry (DeleteItem),
- * with its `content_erased` event, on the data table only: the audit table's deny stands. No
+ * with its `content_erased` event, on the data table only: the audit table's deny stands; it
+ * finds a concern's withheld decisions by their events (Query on byConcern). No
  * gsi1 or gsi2 (listing deliveries and escalations is the routes' work), no subject key, no
  * checkpoint key.
  */
 export const SWEEPER_ACCESS: GroupAccess = {
   data: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], indexes: [INDEX.gsi3] },
-  audit: { table: ["Query", "PutItem"], indexes: [] },
+  audit: { table: ["Query", "PutItem"], indexes: [INDEX.byConcern] },
   subjectKey: false,
   checkpointSigning: false,
 };

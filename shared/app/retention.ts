@@ -1,5 +1,12 @@
 import type { AuditDraft } from "../domain/audit.js";
-import type { ConcernRecord, ErasureDue, Ids, NotificationRecord, RetentionStore } from "../ports.js";
+import type {
+  AuditStore,
+  ConcernRecord,
+  ErasureDue,
+  Ids,
+  NotificationRecord,
+  RetentionStore,
+} from "../ports.js";
 import { auditDraft } from "./context.js";
 
 /**
@@ -10,6 +17,8 @@ import { auditDraft } from "./context.js";
 export interface RetentionDeps {
   ids: Ids;
   erasures: RetentionStore;
+  /** To find a concern's withheld decisions, whose reviews hold the officer's justification. */
+  audit: Pick<AuditStore, "query">;
 }
 
 const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
@@ -71,9 +80,22 @@ async function eraseConcern(deps: RetentionDeps, due: ErasureDue, at: string): P
     reason: REASON,
     target: { kind: "concern", id: c.id },
   });
-  // A break glass's review is keyed by the notification it created and copies the justification.
-  const reviewIds = c.breakGlass ? c.notificationIds : [];
+  // A break glass's review is keyed by the notification it created and copies the
+  // justification; a withheld decision's review is named only by its audit event.
+  const reviewIds = [...(c.breakGlass ? c.notificationIds : []), ...(await withheldReviewIds(deps, c))];
   return (await deps.erasures.eraseConcern(next, reviewIds, [event])) === "ok";
+}
+
+async function withheldReviewIds(deps: RetentionDeps, c: ConcernRecord): Promise<string[]> {
+  if (!c.withheld?.length) return [];
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.audit.query({ concernId: c.id, action: "disclosure_withheld" }, cursor, 100);
+    for (const e of page.items) if (e.target?.kind === "disclosure_withheld") ids.push(e.target.id);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids;
 }
 
 /**

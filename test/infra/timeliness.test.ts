@@ -115,7 +115,11 @@ describe("timeliness: the overdue sweep and push delivery", () => {
           actions: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
           resource: getAtt(tableOf("data")),
         },
-        { actions: ["dynamodb:Query"], resource: index("gsi3") },
+        // The erasure queue on gsi3, and a concern's withheld decisions by their events.
+        {
+          actions: ["dynamodb:Query"],
+          resource: [{ "Fn::Join": ["", [getAtt(tableOf("audit")), "/index/byConcern"]] }, index("gsi3")],
+        },
         { actions: ["dynamodb:PutItem", "dynamodb:Query"], resource: getAtt(tableOf("audit")) },
       ]),
     );

@@ -39,16 +39,16 @@ async function setup() {
   const clock = movableClock("2026-11-22T09:00:00.000Z");
   const store = await freshStore({ clock, shards: SHARDS });
   const erasures = new DynamoRetentionStore(store.doc, store.tables, store.commit);
-  return { clock, store, erasures, deps: { ids: store.ids, erasures } };
+  return { clock, store, erasures, deps: { ids: store.ids, erasures, audit: store.audit } };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
 
-async function submit(s: Setup, concernDays: number) {
+async function submit(s: Setup, concernDays: number, submission = amyConcern()) {
   const response = await submitConcern(
     { ...s.store, subjectKey, retention: { breakGlassDays: 90, concernDays } },
     officer,
-    amyConcern(),
+    submission,
     undefined,
   );
   const id = (response.body as { id: string }).id;
@@ -153,6 +153,30 @@ describe("the erasing sweep on DynamoDB Local", () => {
     // Assess
     expect(result).toBe("conflict");
     expect((await s.erasures.getNotification(stale.id))?.payload).toBeNull();
+  });
+
+  it("erases the justification a withheld decision's review copied, with the concern's body", async () => {
+    // Prepare: the school deliberately not told.
+    const s = await setup();
+    const justification = "Telling the school would alert the father who collects Amy daily";
+    const { concern } = await submit(
+      s,
+      1,
+      amyConcern({ withhold: [{ recipientId: "st-marys-primary", justification }] }),
+    );
+    const review = (await s.store.concerns.listReviews(undefined, undefined, 10)).items.find(
+      (r) => r.concernId === concern.id,
+    );
+    expect(review?.justification).toBe(justification);
+
+    // Act
+    await sweepErasures(s.deps, new Date(Date.parse(concern.eraseAfter) + 1000), Date.now() + 30_000);
+
+    // Assess
+    expect((await s.erasures.getConcern(concern.id))?.body).toBeNull();
+    const erased = await s.store.concerns.getReview(review?.id ?? "");
+    expect(erased?.justification).toBe("");
+    expect(erased?.kind).toBe("withheld");
   });
 
   it("measures erasures per second", async () => {
