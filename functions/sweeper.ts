@@ -38,16 +38,13 @@ export function overdueMetricLine(overdue: number, now: Date): string {
  */
 export async function handler(_event: unknown, context: Context): Promise<void> {
   const deps = timelinessDeps();
-  const overdue = await sweepOverdue(deps);
+  // Each step has its share of the invocation, so no backlog starves the outbox after it.
+  const share = (part: number) => Date.now() + context.getRemainingTimeInMillis() * part;
+  const overdue = await sweepOverdue(deps, share(1 / 4));
   // Breaches past their 72 hours undecided: one deadline_missed event each.
-  const breachesOverdue = await sweepBreaches({ ...deps, breaches: wired().breaches });
-  // Content past its retention: a third of the time left, so the outbox still gets its turn;
-  // a larger backlog is worked off over the next minutes.
-  const erased = await sweepErasures(
-    wired(),
-    deps.clock.now(),
-    Date.now() + context.getRemainingTimeInMillis() / 3,
-  );
+  const breachesOverdue = await sweepBreaches({ ...deps, breaches: wired().breaches }, share(1 / 6));
+  // Content past its retention; a larger backlog is worked off over the next minutes.
+  const erased = await sweepErasures(wired(), deps.clock.now(), share(1 / 3));
   const attempted = await drainOutbox(deps, () => context.getRemainingTimeInMillis());
   log.info("sweep", { overdue, breachesOverdue, erased, attempted });
   // Written as it is: EMF needs the JSON line without the runtime's log prefix.

@@ -191,10 +191,12 @@ function startClockwork(wiring: typeof import("../../functions/wiring.js")): Nod
   return [
     every(Number(env[ENV.checkpointSeconds] || 60), "checkpoint", () => writeCheckpoint(w, false)),
     every(sweepSeconds, "overdue sweep", async () => {
-      await sweepOverdue(w);
-      await sweepBreaches(w);
-      // Half a period at most: a large backlog of erasures is worked off over several sweeps.
-      await sweepErasures(w, w.clock.now(), Date.now() + sweepSeconds * 500);
+      // Each step has its share of the period: a backlog is worked off over several sweeps
+      // and the push outbox, which runs every second, is never starved.
+      const share = (part: number) => Date.now() + sweepSeconds * 1000 * part;
+      await sweepOverdue(w, share(1 / 4));
+      await sweepBreaches(w, share(1 / 4));
+      await sweepErasures(w, w.clock.now(), share(1 / 2));
     }),
     every(1, "push delivery", () => deliverDue(w)),
   ];

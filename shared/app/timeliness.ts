@@ -80,8 +80,16 @@ function webhookUrl(partner: Partner | null | undefined, owner: WebhookOwner): s
     : partner?.escalationContact?.webhook?.url;
 }
 
-/** One sweep: every notification due and not acknowledged becomes overdue, exactly once. */
-export async function sweepOverdue(deps: TimelinessDeps): Promise<number> {
+/**
+ * One sweep: every notification due and not acknowledged becomes overdue, exactly once, page
+ * by page until the clock reaches `stopAt` (epoch ms; checked between pages, so every run
+ * makes progress however slow the store): a backlog is worked off over several sweeps rather
+ * than starving the push outbox that runs after it.
+ */
+export async function sweepOverdue(
+  deps: TimelinessDeps,
+  stopAt: number = Number.POSITIVE_INFINITY,
+): Promise<number> {
   const now = deps.clock.now();
   let marked = 0;
   // One read per recipient per sweep, however many of its notifications are overdue.
@@ -94,7 +102,7 @@ export async function sweepOverdue(deps: TimelinessDeps): Promise<number> {
       );
     return partners.get(id) as Promise<Partner | undefined>;
   };
-  for (;;) {
+  while (Date.now() < stopAt) {
     const due = await deps.timeliness.overdueCandidates(now.toISOString(), 50);
     let markedNow = 0;
     for (const n of due) {
@@ -105,6 +113,7 @@ export async function sweepOverdue(deps: TimelinessDeps): Promise<number> {
     // moved on) ends this run rather than spin on it; the next sweep sees the index settled.
     if (markedNow === 0) return marked;
   }
+  return marked;
 }
 
 /** delivered → overdue, with one deadline_missed event, an escalation and the pushes; false on a conflict. */
