@@ -112,6 +112,12 @@ describe("retention over HTTP, with the hub's clock moved", () => {
     const trail = await call(later, "GET", "/v1/audit/events?action=content_erased&limit=100", { token: ig });
     const erasures = (trail.json.items as AuditEvent[]).filter((e) => e.target?.kind === "notification");
     expect(erasures.map((e) => e.target)).toEqual([{ kind: "notification", id: old }]);
+    // The subject-access report lists the erasure.
+    const subjectId = erasures[0]?.subjectId as string;
+    const report = await call(later, "GET", `/v1/audit/subjects/${subjectId}`, { token: ig });
+    expect(report.status).toBe(200);
+    const reported = report.json.erasures as { action: string; notificationId: string | null }[];
+    expect(reported.map((e) => [e.action, e.notificationId])).toEqual([["content_erased", old]]);
 
     // The exported trail verifies with the offline verifier.
     expect((await call(later, "POST", "/v1/audit/checkpoints", { token: ig })).status).toBe(201);

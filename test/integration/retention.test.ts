@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DynamoRetentionStore } from "../../shared/adapters/dynamodb/retention-store.js";
+import { DynamoTimelinessStore } from "../../shared/adapters/dynamodb/timeliness-store.js";
 import type { Caller } from "../../shared/app/context.js";
 import { sweepErasures } from "../../shared/app/retention.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
@@ -153,6 +154,25 @@ describe("the erasing sweep on DynamoDB Local", () => {
     // Assess
     expect(result).toBe("conflict");
     expect((await s.erasures.getNotification(stale.id))?.payload).toBeNull();
+
+    // The overdue sweep's copy comes from the due index: one read before the erasure is refused too.
+    const timeliness = new DynamoTimelinessStore(s.store.doc, s.store.tables, s.store.commit);
+    const escalation = {
+      id: `esc_due_${stale.id}`,
+      kind: "deadline_missed" as const,
+      discloserId: stale.discloserId,
+      notificationId: stale.id,
+      concernId: stale.concernId,
+      recipientId: stale.recipientId,
+      dueBy: stale.dueBy,
+      at: stale.dueBy,
+    };
+    expect(await timeliness.markOverdue({ ...stale, status: "overdue" }, [], escalation, [])).toBe(
+      "conflict",
+    );
+    const after = await s.erasures.getNotification(stale.id);
+    expect(after?.payload).toBeNull();
+    expect(after?.status).toBe(stale.status);
   });
 
   it("erases the justification a withheld decision's review copied, with the concern's body", async () => {
