@@ -3,8 +3,8 @@ import type { AuditDraft } from "../../domain/audit.js";
 import type { BreachStatus } from "../../domain/vocabulary.js";
 import type { Breach, BreachStore, Page } from "../../ports.js";
 import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
-import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
 import { breachItem, itemKeys } from "./items.js";
+import { listQueue } from "./queue.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 /** Breach records: opened by a recall or a `not_justified` review, decided once. */
@@ -15,26 +15,12 @@ export class DynamoBreachStore implements BreachStore {
     private readonly commitOptions?: CommitOptions,
   ) {}
 
-  async listBreaches(
+  listBreaches(
     status: BreachStatus | undefined,
     cursor: string | undefined,
     limit: number,
   ): Promise<Page<Breach>> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.data,
-        IndexName: status ? INDEX.gsi2 : INDEX.gsi1,
-        KeyConditionExpression: status ? "gsi2pk = :pk" : "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": status ? `BREACHES#${status}` : "BREACHES" },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, isStringRecord),
-      }),
-    );
-    return {
-      items: (out.Items ?? []).map((item) => item.data as Breach),
-      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
-    };
+    return listQueue(this.doc, this.tables.data, "BREACHES", { status, cursor, limit, newestFirst: true });
   }
 
   async getBreach(id: string): Promise<Breach | null> {

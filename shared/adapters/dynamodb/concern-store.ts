@@ -29,6 +29,7 @@ import {
 } from "./commit.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
 import { breachItem, deliveryItem, erasureItem, itemKeys, notificationItem } from "./items.js";
+import { listQueue } from "./queue.js";
 import { createOnly, keys as registryKeys } from "./registry-store.js";
 import { INDEX, type TableNames } from "./tables.js";
 
@@ -183,25 +184,12 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     return (out.Item?.data as NotificationRecord | undefined) ?? null;
   }
 
-  async listReviews(
+  listReviews(
     status: BreakGlassReview["status"] | undefined,
     cursor: string | undefined,
     limit: number,
   ): Promise<Page<BreakGlassReview>> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.data,
-        IndexName: status ? INDEX.gsi2 : INDEX.gsi1,
-        KeyConditionExpression: status ? "gsi2pk = :pk" : "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": status ? `REVIEWS#${status}` : "REVIEWS" },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, isStringRecord),
-      }),
-    );
-    return {
-      items: (out.Items ?? []).map((item) => item.data as BreakGlassReview),
-      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
-    };
+    return listQueue(this.doc, this.tables.data, "REVIEWS", { status, cursor, limit, newestFirst: false });
   }
 
   async getReview(id: string): Promise<BreakGlassReview | null> {
