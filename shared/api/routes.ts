@@ -227,7 +227,7 @@ export const routes = [
     scope: "audit:read",
     summary: "Query audit events, oldest first",
     description:
-      "Filters are served by indexes, never a table scan. `partnerId` matches events whose recipient or actor is that partner.",
+      "Filters are served by indexes, never a table scan. `partnerId` matches events whose recipient or actor is that partner. Every answer is itself audited first, as `audit_queried` with the filters as a query string in `reason`; `from` after `to` is a 400, and a time-only range is read from the trail's first day to today at most.",
     tags: ["Audit"],
     query: AuditQuerySchema,
     responses: {
