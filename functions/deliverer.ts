@@ -1,6 +1,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import { deliverDue, RECEIVER_TIMEOUT_MS, type TimelinessDeps } from "../shared/app/timeliness.js";
 import { jsonLogger } from "../shared/http/log.js";
+import type { OutboxQueue } from "../shared/ports.js";
 import { wired } from "./wiring.js";
 
 const log = jsonLogger();
@@ -16,19 +17,31 @@ export function timelinessDeps(): TimelinessDeps {
 }
 
 /**
- * Send what is due, round after round, while rounds find work and time remains. Each round
- * claims up to a batch of messages by lease (conditional puts), so concurrent invocations
- * never send one message at once. Returns how many attempts were made.
+ * Send what is due in each queue, round after round, while rounds find work and time
+ * remains. Each round claims up to a batch of messages by lease (conditional puts), so
+ * concurrent invocations never send one message at once. Returns how many attempts were made.
  */
-export async function drainOutbox(deps: TimelinessDeps, remainingMs: () => number): Promise<number> {
+export async function drainOutbox(
+  deps: TimelinessDeps,
+  remainingMs: () => number,
+  queues: readonly OutboxQueue[] = ["webhooks"],
+): Promise<number> {
   let attempted = 0;
-  for (let round = 0; round < MAX_ROUNDS && remainingMs() > ROUND_HEADROOM_MS; round++) {
-    const sent = await deliverDue(deps);
-    attempted += sent;
-    if (sent === 0) break;
+  for (const queue of queues) {
+    for (let round = 0; round < MAX_ROUNDS && remainingMs() > ROUND_HEADROOM_MS; round++) {
+      const sent = await deliverDue(deps, queue);
+      attempted += sent;
+      if (sent === 0) break;
+    }
   }
   return attempted;
 }
+
+/**
+ * This function is the only one that sends alerts for people (only its role may read the
+ * Notify key), so it drains the alert queue too when Notify is configured.
+ */
+const queues = (): OutboxQueue[] => (wired().alerts ? ["webhooks", "alerts"] : ["webhooks"]);
 
 /**
  * The push outbox's fast path: the data table's stream, filtered to INSERTs of `DELIVERY#`
@@ -41,14 +54,15 @@ export async function drainOutbox(deps: TimelinessDeps, remainingMs: () => numbe
  * log line carries counts only.
  */
 export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
-  const triggers = event.Records.length;
+  // The minute's schedule (alert retries) sends an event with no records.
+  const triggers = event.Records?.length ?? 0;
   try {
-    const attempted = await drainOutbox(timelinessDeps(), () => context.getRemainingTimeInMillis());
+    const attempted = await drainOutbox(timelinessDeps(), () => context.getRemainingTimeInMillis(), queues());
     log.info("delivery", { triggers, attempted });
     return { batchItemFailures: [] };
   } catch (error: unknown) {
     log.error("delivery failed", { triggers, error: error instanceof Error ? error.name : "unknown" });
-    const first = event.Records[0]?.dynamodb?.SequenceNumber;
+    const first = event.Records?.[0]?.dynamodb?.SequenceNumber;
     return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
   }
 }

@@ -49,8 +49,11 @@ export const handler = createHttpHandler<
       const partner = await registerPartner(w, caller, body);
       return { status: 201, body: partner, headers: { Location: `/v1/partners/${partner.id}` } };
     },
-    listPartners: async () => ({ status: 200, body: await listPartners(w) }),
-    readPartner: async ({ params }) => ({ status: 200, body: await readPartner(w, params.id) }),
+    listPartners: async ({ caller }) => ({ status: 200, body: await listPartners(w, caller) }),
+    readPartner: async ({ caller, params }) => ({
+      status: 200,
+      body: await readPartner(w, params.id, caller),
+    }),
     updatePartner: async ({ caller, params, body }) => ({
       status: 200,
       body: await updatePartner(w, caller, params.id, body),

@@ -1,4 +1,5 @@
 import type { Context } from "aws-lambda";
+import { releaseReminders } from "../shared/app/alerts-reminders.js";
 import { sweepBreaches } from "../shared/app/breaches.js";
 import { sweepErasures } from "../shared/app/retention.js";
 import { sweepOverdue } from "../shared/app/timeliness.js";
@@ -40,13 +41,15 @@ export async function handler(_event: unknown, context: Context): Promise<void> 
   const deps = timelinessDeps();
   // Each step has its share of the invocation, so no backlog starves the outbox after it.
   const share = (part: number) => Date.now() + context.getRemainingTimeInMillis() * part;
+  // Reminder texts due now are released to the alert queue (the deliverer sends them).
+  const reminders = await releaseReminders(deps, share(1 / 8));
   const overdue = await sweepOverdue(deps, share(1 / 4));
   // Breaches past their 72 hours undecided: one deadline_missed event each.
   const breachesOverdue = await sweepBreaches({ ...deps, breaches: wired().breaches }, share(1 / 6));
   // Content past its retention; a larger backlog is worked off over the next minutes.
   const erased = await sweepErasures(wired(), deps.clock.now(), share(1 / 3));
   const attempted = await drainOutbox(deps, () => context.getRemainingTimeInMillis());
-  log.info("sweep", { overdue, breachesOverdue, erased, attempted });
+  log.info("sweep", { reminders, overdue, breachesOverdue, erased, attempted });
   // Written as it is: EMF needs the JSON line without the runtime's log prefix.
   process.stdout.write(`${overdueMetricLine(overdue, new Date())}\n`);
 }

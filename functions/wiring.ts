@@ -12,6 +12,7 @@ import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.
 import { DynamoRetentionStore } from "../shared/adapters/dynamodb/retention-store.js";
 import { DynamoSubjectLinks } from "../shared/adapters/dynamodb/subject-links.js";
 import { DynamoTimelinessStore } from "../shared/adapters/dynamodb/timeliness-store.js";
+import { notifyAlerts } from "../shared/adapters/notify-config.js";
 import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
 import { boundedResolver, systemResolver, webhookSender } from "../shared/adapters/webhook-sender.js";
@@ -62,6 +63,13 @@ async function readKey(env: NodeJS.ProcessEnv, inlineName: string, arnName: stri
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
   if (!out.SecretString) throw new ConfigurationError(`The secret in ${arnName} has no value.`);
   return decodeSubjectKey(out.SecretString, arnName);
+}
+
+/** A Secrets Manager secret's string value (the Notify key, on the alert sender's first send). */
+async function readSecretString(arn: string): Promise<string> {
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!out.SecretString) throw new ConfigurationError("The Notify key's secret has no value.");
+  return out.SecretString;
 }
 
 let subjectKeyValue: Promise<Uint8Array> | undefined;
@@ -140,6 +148,8 @@ function build(env: NodeJS.ProcessEnv) {
     // Retention's erasure queue (the submission's retention policy is `retention`).
     erasures,
     send: webhookSender({ httpsOnly: webhookHttpsOnly }),
+    // Alerts for people (GOV.UK Notify), or null when no key is configured.
+    alerts: notifyAlerts(env, readSecretString),
     retrySchedule: retrySchedule(env),
     checkpoints,
     signer,

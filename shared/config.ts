@@ -37,6 +37,16 @@ export const ENV = {
   port: "PORT",
   /** Local hub: how long the development issuer's console access tokens live (default 3600). */
   consoleTokenSeconds: "LANTERN_CONSOLE_TOKEN_SECONDS",
+  /** GOV.UK Notify's API key: alerts for people are sent only when it (or its secret) is set. */
+  notifyApiKey: "LANTERN_NOTIFY_API_KEY",
+  /** On AWS: the Secrets Manager secret holding the Notify key, read only by the alert sender. */
+  notifyApiKeySecretArn: "LANTERN_NOTIFY_API_KEY_SECRET_ARN",
+  notifyEmailTemplateId: "LANTERN_NOTIFY_EMAIL_TEMPLATE_ID",
+  notifySmsTemplateId: "LANTERN_NOTIFY_SMS_TEMPLATE_ID",
+  /** Drills and tests: another Notify API (a double); GOV.UK Notify's own by default. */
+  notifyBaseUrl: "LANTERN_NOTIFY_BASE_URL",
+  /** The console's address, for the link in an alert (`<url>/notifications/{id}`). */
+  consoleUrl: "LANTERN_CONSOLE_URL",
 } as const;
 
 /** CloudWatch metrics the functions emit (EMF) and the stack alarms on. */

@@ -1,3 +1,4 @@
+import type { AlertRoute } from "./domain/alerts.js";
 import type { Actor, AuditDraft, AuditEvent, ChainProblem, ShardHead } from "./domain/audit.js";
 import type { Calendar } from "./domain/calendar.js";
 import type { CheckpointPayload } from "./domain/checkpoint.js";
@@ -396,26 +397,41 @@ export interface DeliveryAttempt {
   status: number | null;
   error: string | null;
   durationMs: number;
+  /** An alert's GOV.UK Notify notification id, once Notify accepted it (never the address). */
+  notifyId?: string | null;
 }
+
+/**
+ * Which outbox queue: partners' webhooks; alerts for people (sent by one function only); or
+ * reminders waiting for the sweep to check, when due, that their notification is unopened.
+ */
+export type OutboxQueue = "webhooks" | "alerts" | "reminders";
 
 /** A push message in the durable outbox, written in the same transaction as its cause. */
 export interface Delivery {
   id: string;
   partnerId: string;
   notificationId: string;
-  type: "notification.created" | "notification.overdue" | "notification.recalled";
+  type: "notification.created" | "notification.overdue" | "notification.recalled" | "notification.reminder";
+  /** A webhook's JSON body; an alert's Notify personalisation, as JSON. */
   body: string;
   /** The URL of the latest attempt: each attempt reads the owner's URL as it is then. */
   url: string;
   /** Absent on messages queued before escalation contacts had their own secret. */
   owner?: WebhookOwner;
   createdAt: string;
-  status: "pending" | "delivered" | "failed";
+  /**
+   * `scheduled`: a reminder waiting for its time (the sweep then releases it as `pending`);
+   * `cancelled`: an alert no longer needed when its time came (its notification opened).
+   */
+  status: "scheduled" | "pending" | "delivered" | "failed" | "cancelled";
   attempts: DeliveryAttempt[];
   /** Retries made so far (0 before the first retry). */
   retries: number;
   nextAttemptAt: string | null;
   dueBy: string;
+  /** Present on an alert for a person (email or text through GOV.UK Notify). */
+  alert?: AlertRoute;
 }
 
 export interface Escalation {
@@ -441,7 +457,7 @@ export interface TimelinessStore {
   ): Promise<"ok" | "conflict">;
   listEscalations(discloserId: string, cursor: string | undefined, limit: number): Promise<Page<Escalation>>;
   recordEscalation(escalation: Escalation): Promise<void>;
-  dueDeliveries(now: string, limit: number): Promise<Delivery[]>;
+  dueDeliveries(now: string, limit: number, queue?: OutboxQueue): Promise<Delivery[]>;
   /** Save a delivery only if it is still as `expected` was read (one worker wins a claim). */
   saveDelivery(next: Delivery, expected: Delivery): Promise<"ok" | "conflict">;
   deliveriesOf(notificationId: string): Promise<Delivery[]>;
@@ -456,3 +472,5 @@ export type WebhookSender = (
   body: string,
   timeoutMs: number,
 ) => Promise<{ status: number | null; error: string | null }>;
+
+export type { AlertMessage, AlertSender } from "./domain/alerts.js";

@@ -17,6 +17,34 @@ export interface LanternConfig {
   issuer?: string;
   audience: string;
   jwksUrl?: string;
+  /** Alerts for people through GOV.UK Notify; off unless its template ids and console URL are given. */
+  notify?: NotifyConfig;
+}
+
+export interface NotifyConfig {
+  emailTemplateId: string;
+  smsTemplateId: string;
+  /**
+   * The console's address for alert links. Not taken from the stack's own console site: its
+   * distribution depends on the API, which depends on the functions that would need it.
+   */
+  consoleUrl: string;
+}
+
+function notifyFrom(node: Node): NotifyConfig | undefined {
+  const emailTemplateId = stringFrom(node, "notifyEmailTemplateId");
+  const smsTemplateId = stringFrom(node, "notifySmsTemplateId");
+  const consoleUrl = stringFrom(node, "consoleUrl");
+  if (!emailTemplateId && !smsTemplateId && !consoleUrl) return undefined;
+  if (!emailTemplateId || !smsTemplateId || !consoleUrl) {
+    throw new Error(
+      "Context notifyEmailTemplateId, notifySmsTemplateId and consoleUrl must be given together.",
+    );
+  }
+  if (!/^https:\/\//.test(consoleUrl)) {
+    throw new Error(`Context consoleUrl must be an https URL; got ${consoleUrl}.`);
+  }
+  return { emailTemplateId, smsTemplateId, consoleUrl };
 }
 
 function numberFrom(node: Node, key: string, fallback: number, min: number, max: number): number {
@@ -56,5 +84,6 @@ export function readConfig(node: Node): LanternConfig {
     issuer: stringFrom(node, "issuer"),
     audience: stringFrom(node, "audience") ?? "lantern",
     jwksUrl: stringFrom(node, "jwksUrl"),
+    notify: notifyFrom(node),
   };
 }

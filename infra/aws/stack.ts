@@ -25,6 +25,7 @@ import {
   SUBJECT_KEY_SECRET_ARN_ENV,
   SWEEPER_ACCESS,
 } from "./access.js";
+import { NotifyAlerts } from "./alerts.js";
 import { LanternApi } from "./api.js";
 import { AuditProtection } from "./audit-protection.js";
 import type { LanternConfig } from "./config.js";
@@ -252,6 +253,14 @@ export class LanternStack extends Stack {
       ipRateLimit: config.ipRateLimit,
     });
     new ConsoleSite(this, "Console", { api: this.api.api, issuer: issuer.valueAsString, removalPolicy });
+    if (config.notify) {
+      new NotifyAlerts(this, "Alerts", {
+        notify: config.notify,
+        key,
+        sender: deliverer,
+        queuers: [groups.concerns, sweeper],
+      });
+    }
 
     const mutationAlarm = protection.guard(this.tables.audit, auditStreamGuard);
     protection.schedule(checkpointer);

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { documentClient, dynamoClient } from "../../shared/adapters/dynamodb/client.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import type { Group } from "../../shared/api/routes.js";
+import { releaseReminders } from "../../shared/app/alerts-reminders.js";
 import { sweepBreaches } from "../../shared/app/breaches.js";
 import { writeCheckpoint } from "../../shared/app/checkpoints.js";
 import { sweepErasures } from "../../shared/app/retention.js";
@@ -194,11 +195,15 @@ function startClockwork(wiring: typeof import("../../functions/wiring.js")): Nod
       // Each step has its share of the period: a backlog is worked off over several sweeps
       // and the push outbox, which runs every second, is never starved.
       const share = (part: number) => Date.now() + sweepSeconds * 1000 * part;
+      // Reminder texts first: each is due at one moment before a school's day.
+      await releaseReminders(w, share(1 / 8));
       await sweepOverdue(w, share(1 / 4));
       await sweepBreaches(w, share(1 / 4));
       await sweepErasures(w, w.clock.now(), share(1 / 2));
     }),
     every(1, "push delivery", () => deliverDue(w)),
+    // Alerts for people drain on their own timer, so a slow Notify never holds up webhooks.
+    ...(w.alerts ? [every(1, "alert delivery", () => deliverDue(w, "alerts"))] : []),
   ];
 }
 

@@ -6,8 +6,16 @@ export const DeliverySchema = z
     id: z.string().meta({ description: "The webhook-id: the same on every attempt." }),
     partnerId: z.string(),
     notificationId: z.string(),
-    type: z.enum(["notification.created", "notification.overdue", "notification.recalled"]),
-    body: z.string(),
+    type: z.enum([
+      "notification.created",
+      "notification.overdue",
+      "notification.recalled",
+      "notification.reminder",
+    ]),
+    body: z.string().meta({
+      description:
+        "A webhook's JSON body; for an alert, the GOV.UK Notify personalisation as JSON (subject_line, message, discloser, due, link): nothing about the child.",
+    }),
     url: z.string().meta({
       description: "Where the latest attempt went: each attempt uses its owner's URL as it is then.",
     }),
@@ -16,17 +24,41 @@ export const DeliverySchema = z
       .optional()
       .meta({ description: "Whose webhook this message goes to, signed with that owner's own secret." }),
     createdAt: z.string(),
-    status: z.enum(["pending", "delivered", "failed"]),
+    status: z.enum(["scheduled", "pending", "delivered", "failed", "cancelled"]).meta({
+      description:
+        "`scheduled`: a reminder text waiting for its time (`nextAttemptAt`); `cancelled`: an alert no longer needed when its time came (a reminder for a notification already opened, acknowledged or recalled).",
+    }),
     attempts: z.array(
       z.object({
         at: z.string(),
         status: z.int().nullable(),
         error: z.string().nullable(),
         durationMs: z.number(),
+        notifyId: z.string().nullable().optional().meta({
+          description: "An alert's GOV.UK Notify notification id, once Notify accepted it.",
+        }),
       }),
     ),
     retries: z.int(),
     nextAttemptAt: z.string().nullable(),
     dueBy: z.string(),
+    alert: z
+      .object({
+        kind: z.enum(["created", "overdue", "reminder"]),
+        channel: z.enum(["email", "sms"]),
+        to: z.discriminatedUnion("kind", [
+          z.object({ kind: z.literal("key_adult"), sub: z.string() }),
+          z.object({ kind: z.literal("escalation_contact") }),
+        ]),
+      })
+      .optional()
+      .meta({
+        description:
+          "Present on an alert for a person, sent through GOV.UK Notify: whom (a Key Adult by `sub`, or the escalation contact), never their address, which each attempt reads from the registry. A reminder text's `nextAttemptAt` is 30 minutes before the school's day starts.",
+      }),
   })
-  .meta({ id: "Delivery" });
+  .meta({
+    id: "Delivery",
+    description:
+      "A message in the durable outbox: a webhook push, or an alert for a person (email or text through GOV.UK Notify), retried on the same schedule.",
+  });

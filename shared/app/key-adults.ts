@@ -1,3 +1,4 @@
+import type { Partner } from "../domain/registry.js";
 import { LanternError } from "../errors.js";
 import type { Clock, Ids, NotificationRecord, NotificationStore } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
@@ -45,4 +46,26 @@ export async function refuseUnlessKeyAdult(
     ]);
   }
   throw notAKeyAdult();
+}
+
+/**
+ * Staff contact details (a Key Adult's email and mobile, an escalation contact's phone and
+ * email) are personal data: only information governance and the partner itself see them.
+ * Every other reader of the registry gets the record without them (names and subs stay:
+ * they say who answers, not how to reach them).
+ */
+export function withoutContactDetailsUnlessEntitled<P extends Pick<Partner, "id" | "keyAdults">>(
+  viewer: Pick<Partner, "id" | "governance">,
+  partner: P & { escalationContact?: Partner["escalationContact"] },
+): P {
+  if (viewer.governance === true || viewer.id === partner.id) return partner;
+  const hidden = { ...partner };
+  if (partner.keyAdults) {
+    hidden.keyAdults = partner.keyAdults.map(({ email: _email, mobile: _mobile, ...adult }) => adult);
+  }
+  if (partner.escalationContact) {
+    const { phone: _phone, email: _email, ...contact } = partner.escalationContact;
+    hidden.escalationContact = contact;
+  }
+  return hidden;
 }

@@ -23,6 +23,7 @@ import type { HostResolver } from "../domain/webhook-destination.js";
 import { badRequest, conflict, type FieldError, notFound, validationFailed } from "../errors.js";
 import type { Clock, Ids, PartnerRecord, RegistryStore, WebhookOwner } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
+import { withoutContactDetailsUnlessEntitled } from "./key-adults.js";
 import { checkWebhook, contactSecretsChange, freshSecrets, rotatedSecrets } from "./partner-webhooks.js";
 
 export { newWebhookSecret, WEBHOOK_ROTATION_OVERLAP_MS } from "./partner-webhooks.js";
@@ -242,15 +243,18 @@ async function rotate(deps: RegistryDeps, caller: Caller, id: string, owner: Web
   return { webhookSecret: secrets.current, previousSecretValidUntil: secrets.previousValidUntil };
 }
 
-export async function readPartner(deps: RegistryDeps, id: string) {
+export async function readPartner(deps: RegistryDeps, id: string, caller: Caller) {
   const found = await deps.registry.getPartner(id);
   if (!found) throw notFound("No such partner.");
-  return presentPartner(found.value);
+  return withoutContactDetailsUnlessEntitled(caller.partner, presentPartner(found.value));
 }
 
-export async function listPartners(deps: RegistryDeps) {
+export async function listPartners(deps: RegistryDeps, caller: Caller) {
   const partners = (await deps.registry.listPartners()) as PartnerRecord[];
-  return { items: partners.sort((a, b) => a.id.localeCompare(b.id)).map(presentPartner), nextCursor: null };
+  const items = partners
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((p) => withoutContactDetailsUnlessEntitled(caller.partner, presentPartner(p)));
+  return { items, nextCursor: null };
 }
 
 async function checkParties(deps: RegistryDeps, discloserId: string, recipientId: string): Promise<void> {

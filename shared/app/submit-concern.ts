@@ -28,6 +28,7 @@ import type {
   SubmissionWrite,
   Versioned,
 } from "../ports.js";
+import { type Alerts, submissionAlerts } from "./alerts.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
 import { pushesFor } from "./timeliness.js";
@@ -41,6 +42,8 @@ export interface SubmitDeps {
   subjectKey: Uint8Array;
   subjects: SubjectLinkStore;
   retention?: RetentionPolicy;
+  /** Alerts for people, when GOV.UK Notify is configured. */
+  alerts?: Alerts | null;
 }
 
 /** The hub's own retention periods (the agreements state theirs). */
@@ -301,6 +304,18 @@ function decide(
       n,
       now,
     ),
+  );
+  // Alerts for people go into the same outbox, in the same transaction.
+  deliveries.push(
+    ...submissionAlerts(deps.alerts, {
+      notifications,
+      partners,
+      routes,
+      rules: d.rules,
+      calendar: d.calendar,
+      discloser: caller.partner.name,
+      now,
+    }),
   );
   const recipients = new Set([caller.partner.id, ...routes.map((r) => r.recipientId)]);
   return {

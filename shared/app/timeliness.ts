@@ -1,21 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { type EncompassFigure, encompassFigure } from "../domain/encompass.js";
 import type { Partner } from "../domain/registry.js";
-import { nextAttemptAt, signatureHeader, webhookBody } from "../domain/webhook.js";
+import { signatureHeader, webhookBody } from "../domain/webhook.js";
 import type {
+  AuditStore,
   Clock,
   Delivery,
   Escalation,
   Ids,
   NotificationRecord,
   NotificationStore,
+  OutboxQueue,
   RegistryStore,
   TimelinessStore,
   WebhookOwner,
   WebhookSender,
 } from "../ports.js";
+import type { Alerts } from "./alerts.js";
+import { alertsOnOverdue } from "./alerts.js";
+import { attemptAlert } from "./alerts-delivery.js";
 import { auditDraft, type Caller } from "./context.js";
 import { ownNotification } from "./notifications.js";
+import { settle } from "./outbox.js";
 
 /**
  * Timeliness: notifications not acknowledged by their due time turn overdue (audited once,
@@ -30,7 +36,11 @@ export interface TimelinessDeps {
   timeliness: TimelinessStore;
   send: WebhookSender;
   /** Retry delays from the first attempt; the contract's schedule unless a drill shortens it. */
-  retrySchedule?: readonly number[];
+  retrySchedule?: readonly number[] | undefined;
+  /** Alerts for people (GOV.UK Notify), when configured. */
+  alerts?: Alerts | null;
+  /** The trail, where a reminder looks for an opening. */
+  audit?: Pick<AuditStore, "query">;
 }
 
 export const RECEIVER_TIMEOUT_MS = 15_000;
@@ -45,7 +55,7 @@ const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
  */
 export function pushesFor(
   partner: Partner | undefined,
-  type: Delivery["type"],
+  type: Parameters<typeof webhookBody>[0],
   n: Pick<NotificationRecord, "id" | "recipientId" | "dueBy">,
   at: Date,
 ): Delivery[] {
@@ -106,7 +116,11 @@ export async function sweepOverdue(
     const due = await deps.timeliness.overdueCandidates(now.toISOString(), 50);
     let markedNow = 0;
     for (const n of due) {
-      if (await markOverdue(deps, n, await recipient(n.recipientId), now)) markedNow++;
+      const parties = {
+        recipient: await recipient(n.recipientId),
+        discloser: await recipient(n.discloserId),
+      };
+      if (await markOverdue(deps, n, parties, now)) markedNow++;
     }
     marked += markedNow;
     // The due index is eventually consistent: a page of nothing but conflicts (items already
@@ -120,9 +134,10 @@ export async function sweepOverdue(
 async function markOverdue(
   deps: TimelinessDeps,
   n: NotificationRecord,
-  partner: Partner | undefined,
+  parties: { recipient: Partner | undefined; discloser: Partner | undefined },
   now: Date,
 ) {
+  const partner = parties.recipient;
   const at = now.toISOString();
   const event = auditDraft({
     id: deps.ids.next("evt"),
@@ -148,7 +163,10 @@ async function markOverdue(
     dueBy: n.dueBy,
     at,
   };
-  const pushes = pushesFor(partner, "notification.overdue", n, now);
+  const pushes = [
+    ...pushesFor(partner, "notification.overdue", n, now),
+    ...alertsOnOverdue(deps.alerts, partner, parties.discloser?.name ?? n.discloserId, n, now),
+  ];
   // A conflict means it was acknowledged meanwhile: then it is not overdue.
   return (
     (await deps.timeliness.markOverdue({ ...n, status: "overdue" }, [event], escalation, pushes)) === "ok"
@@ -197,29 +215,20 @@ async function attempt(deps: TimelinessDeps, claimed: Delivery, now: Date): Prom
     ...claimed.attempts,
     { at: now.toISOString(), ...result, durationMs: Date.now() - started },
   ];
-  const sent = { ...claimed, url, owner, attempts };
-  if (result.status !== null && result.status >= 200 && result.status < 300) {
-    return { ...sent, status: "delivered", nextAttemptAt: null };
-  }
-  const retries = claimed.retries + 1;
-  const first = new Date(attempts[0]?.at ?? now.toISOString());
-  const next = nextAttemptAt(first, retries, deps.retrySchedule);
-  return {
-    ...sent,
-    retries,
-    status: next ? "pending" : "failed",
-    nextAttemptAt: next?.toISOString() ?? null,
-  };
+  const ok = result.status !== null && result.status >= 200 && result.status < 300;
+  return settle({ ...claimed, url, owner }, attempts, ok ? "sent" : "retry", deps.retrySchedule, now);
 }
 
 /**
- * Send every push message that is due. A worker claims a message by moving its next attempt
- * a lease ahead (conditionally: one worker wins), so a message is never sent twice at once,
- * and one whose worker died is taken up again when the lease runs out.
+ * Send every message of one outbox queue that is due: partners' webhooks, or alerts for
+ * people (on AWS only the function holding the Notify key drains that one). A worker claims
+ * a message by moving its next attempt a lease ahead (conditionally: one worker wins), so a
+ * message is never sent twice at once, and one whose worker died is taken up again when the
+ * lease runs out.
  */
-export async function deliverDue(deps: TimelinessDeps): Promise<number> {
+export async function deliverDue(deps: TimelinessDeps, queue: OutboxQueue = "webhooks"): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.timeliness.dueDeliveries(now.toISOString(), 20);
+  const due = await deps.timeliness.dueDeliveries(now.toISOString(), 20, queue);
   let sent = 0;
   await Promise.all(
     due.map(async (d) => {
@@ -228,11 +237,13 @@ export async function deliverDue(deps: TimelinessDeps): Promise<number> {
         nextAttemptAt: new Date(now.getTime() + RECEIVER_TIMEOUT_MS + 15_000).toISOString(),
       };
       if ((await deps.timeliness.saveDelivery(lease, d)) !== "ok") return;
-      const done = await attempt(deps, lease, deps.clock.now());
+      const done = lease.alert
+        ? await attemptAlert(deps, lease, deps.clock.now())
+        : await attempt(deps, lease, deps.clock.now());
       await deps.timeliness.saveDelivery(done, lease);
       sent++;
       if (
-        done.status !== "delivered" &&
+        (done.status === "pending" || done.status === "failed") &&
         Date.parse(done.dueBy) - deps.clock.now().getTime() <= DELIVERY_ESCALATION_WINDOW_MS
       ) {
         const n = await deps.notifications.getNotification(done.notificationId);
@@ -265,7 +276,8 @@ export async function redeliver(deps: TimelinessDeps, caller: Caller, notificati
   await ownNotification(deps, caller, notificationId);
   const now = deps.clock.now().toISOString();
   for (const d of await deps.timeliness.deliveriesOf(notificationId)) {
-    if (d.status === "delivered") continue;
+    // A cancelled reminder stays cancelled, and a scheduled one is not sent early.
+    if (d.status === "delivered" || d.status === "cancelled" || d.status === "scheduled") continue;
     await deps.timeliness.saveDelivery({ ...d, status: "pending", nextAttemptAt: now }, d);
   }
   return listDeliveries(deps, caller, notificationId);

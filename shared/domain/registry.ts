@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ukMobile } from "./alerts.js";
 import { dateTime, requiredText, slug, text } from "./text.js";
 import { MAX_DURATION_MS, parseDuration } from "./time.js";
 import { AGREEMENT_STATUSES, CONCERN_TYPES, DATA_CATEGORIES, PARTNER_TYPES } from "./vocabulary.js";
@@ -17,14 +18,29 @@ export const KeyAdultSchema = z
   .object({
     sub: requiredText(255).meta({ description: "The `sub` of this person's access tokens." }),
     name: requiredText(200),
-    email: text(254).optional(),
-    mobile: text(32).optional(),
+    email: z.email("must be an email address").max(254).optional().meta({
+      description: "Where the hub emails this Key Adult when a notification arrives (GOV.UK Notify).",
+    }),
+    mobile: text(32)
+      .refine((m) => ukMobile(m) !== null, "must be a UK mobile number (07..., +447...)")
+      .overwrite((m) => ukMobile(m) ?? m)
+      .optional()
+      .meta({
+        description:
+          "A UK mobile number, stored in E.164 (+447...): texted once, 30 minutes before the school's day starts, while a notification is unopened.",
+      }),
   })
   .strict()
   .meta({
     id: "KeyAdult",
     description: "A trained member of a school's staff who receives Operation Encompass notifications.",
   });
+
+/**
+ * Key Adults with an email or mobile: each is an alert written in the submission's one
+ * transaction (DynamoDB allows 100 writes in one), so a school names at most this many.
+ */
+export const MAX_ALERTED_KEY_ADULTS = 5;
 
 /** Members only an education setting has. */
 const SCHOOL_ONLY = ["schoolDayStartsAt", "closures", "keyAdults"] as const;
@@ -63,10 +79,18 @@ export const PartnerSchema = z
       description:
         "Dates (YYYY-MM-DD) a school is closed though the area's schools are open (INSET days): not school days for its notifications.",
     }),
-    keyAdults: z.array(KeyAdultSchema).max(50).optional().meta({
-      description:
-        "A school's trained Key Adults, by their token `sub`. When listed, only they may open, acknowledge or record an outcome on the school's notifications (others: 403 `not_a_key_adult`).",
-    }),
+    keyAdults: z
+      .array(KeyAdultSchema)
+      .max(50)
+      .refine(
+        (adults) => adults.filter((k) => k.email || k.mobile).length <= MAX_ALERTED_KEY_ADULTS,
+        `at most ${MAX_ALERTED_KEY_ADULTS} Key Adults may have an email or mobile`,
+      )
+      .optional()
+      .meta({
+        description:
+          "A school's trained Key Adults, by their token `sub`. When listed, only they may open, acknowledge or record an outcome on the school's notifications (others: 403 `not_a_key_adult`). With GOV.UK Notify configured, each with an `email` is emailed when a notification arrives and each with a `mobile` texted before the school's day while it is unopened (at most 5 with either). Their `email` and `mobile` are shown only to governance partners and the school itself.",
+      }),
   })
   .strict()
   .superRefine((partner, ctx) => {

@@ -47,3 +47,11 @@ export function statementsOfRoleIn(resources: Record<string, Resource>, roleId: 
     .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
     .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
+
+/** A function's environment variables as the template sets them. */
+export const variablesOf = (resources: Record<string, Resource>, fn: LanternFunction) =>
+  (
+    resources[ref(fn.fn.node.defaultChild as CfnElement)]?.Properties.Environment as
+      | { Variables?: Record<string, unknown> }
+      | undefined
+  )?.Variables ?? {};

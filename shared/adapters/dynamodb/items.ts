@@ -1,4 +1,11 @@
-import type { Breach, Delivery, ErasureDue, Escalation, NotificationRecord } from "../../ports.js";
+import type {
+  Breach,
+  Delivery,
+  ErasureDue,
+  Escalation,
+  NotificationRecord,
+  OutboxQueue,
+} from "../../ports.js";
 
 /** Item shapes shared by more than one store: keys and index attributes in one place. */
 
@@ -60,14 +67,26 @@ export function breachItem(b: Breach): Record<string, unknown> {
   };
 }
 
-/** A push message: listed per notification (gsi1); while pending, in the send queue (gsi3). */
+/** The send queues (gsi3 partitions): alerts apart, so only the function holding Notify's key drains them. */
+export const OUTBOX_QUEUE_KEYS: Record<OutboxQueue, string> = {
+  webhooks: "DELIVERY",
+  alerts: "ALERT",
+  reminders: "REMINDER",
+};
+
+function queueOf(d: Delivery): OutboxQueue {
+  if (!d.alert) return "webhooks";
+  return d.status === "scheduled" ? "reminders" : "alerts";
+}
+
+/** A push message: listed per notification (gsi1); while pending, in its send queue (gsi3). */
 export function deliveryItem(d: Delivery): Record<string, unknown> {
   return {
     ...itemKeys.delivery(d.id),
     gsi1pk: `DELIVERIES#${d.notificationId}`,
     gsi1sk: `${d.createdAt}#${d.id}`,
-    ...(d.status === "pending" && d.nextAttemptAt
-      ? { gsi3pk: "DELIVERY", gsi3sk: `${d.nextAttemptAt}#${d.id}` }
+    ...((d.status === "pending" || d.status === "scheduled") && d.nextAttemptAt
+      ? { gsi3pk: OUTBOX_QUEUE_KEYS[queueOf(d)], gsi3sk: `${d.nextAttemptAt}#${d.id}` }
       : {}),
     retries: d.retries,
     status: d.status,

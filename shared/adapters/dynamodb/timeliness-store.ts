@@ -1,10 +1,17 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
-import type { Delivery, Escalation, NotificationRecord, Page, TimelinessStore } from "../../ports.js";
+import type {
+  Delivery,
+  Escalation,
+  NotificationRecord,
+  OutboxQueue,
+  Page,
+  TimelinessStore,
+} from "../../ports.js";
 import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
 import { notErasedSince } from "./concern-store.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
-import { deliveryItem, escalationItem, notificationItem } from "./items.js";
+import { deliveryItem, escalationItem, notificationItem, OUTBOX_QUEUE_KEYS } from "./items.js";
 import { createOnly } from "./registry-store.js";
 import { INDEX, type TableNames } from "./tables.js";
 
@@ -33,8 +40,8 @@ export class DynamoTimelinessStore implements TimelinessStore {
     return this.queue<NotificationRecord>("DUE", now, limit);
   }
 
-  dueDeliveries(now: string, limit: number): Promise<Delivery[]> {
-    return this.queue<Delivery>("DELIVERY", now, limit);
+  dueDeliveries(now: string, limit: number, queue: OutboxQueue = "webhooks"): Promise<Delivery[]> {
+    return this.queue<Delivery>(OUTBOX_QUEUE_KEYS[queue], now, limit);
   }
 
   async markOverdue(

@@ -1,0 +1,63 @@
+import { NotifyClient } from "notifications-node-client";
+import type { AlertSender } from "../ports.js";
+
+/** GOV.UK Notify's API; drills and tests point `LANTERN_NOTIFY_BASE_URL` at a double instead. */
+export const NOTIFY_PRODUCTION_URL = "https://api.notifications.service.gov.uk";
+
+/** How long one send may wait for Notify before it counts as no answer (and is retried). */
+export const NOTIFY_TIMEOUT_MS = 15_000;
+
+/**
+ * A Notify API key is `{name}-{service id (uuid)}-{secret (uuid)}`: the client signs each
+ * request with an HS256 JWT, `iss` the service id, keyed with the secret.
+ */
+const API_KEY =
+  /^[A-Za-z0-9_-]*-?[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+
+export function isNotifyApiKey(key: string): boolean {
+  return API_KEY.test(key);
+}
+
+interface AxiosLikeError {
+  response?: { status?: number; data?: { errors?: { error?: unknown }[] } };
+  code?: unknown;
+}
+
+/**
+ * Notify's answer as an attempt records it: the status and Notify's error class (e.g.
+ * `BadRequestError`), never its message, which may quote what was sent.
+ */
+function failureOf(error: unknown): { status: number | null; error: string } {
+  const e = (typeof error === "object" && error !== null ? error : {}) as AxiosLikeError;
+  const status = e.response?.status;
+  if (typeof status === "number") {
+    const kind = e.response?.data?.errors?.[0]?.error;
+    const name = typeof kind === "string" && /^[A-Za-z]{1,64}$/.test(kind) ? `: ${kind}` : "";
+    return { status, error: `notify_${status}${name}` };
+  }
+  return { status: null, error: e.code === "ECONNABORTED" ? "timeout" : "no_answer" };
+}
+
+/**
+ * Sends alerts with GOV.UK Notify's own client. Every failure comes back as an attempt's
+ * error, never as a throw, and nothing of the address or the error's text is kept.
+ */
+export function notifySender(options: { apiKey: string; baseUrl?: string | undefined }): AlertSender {
+  const client = new NotifyClient(options.baseUrl || NOTIFY_PRODUCTION_URL, options.apiKey);
+  // The client waits for ever by default; bound each request like a webhook's.
+  const rest = client.apiClient.restClient as (config: object) => Promise<unknown>;
+  client.setClient(((config: object) => rest({ ...config, timeout: NOTIFY_TIMEOUT_MS })) as never);
+  return async (message) => {
+    try {
+      const options = { personalisation: message.personalisation, reference: message.reference };
+      const response =
+        message.channel === "email"
+          ? await client.sendEmail(message.templateId, message.to, options)
+          : await client.sendSms(message.templateId, message.to, options);
+      const id = (response.data as { id?: unknown } | undefined)?.id;
+      return { status: response.status, error: null, notifyId: typeof id === "string" ? id : null };
+    } catch (error: unknown) {
+      return { ...failureOf(error), notifyId: null };
+    }
+  };
+}
