@@ -85,12 +85,14 @@ export interface ResponseSpec {
   headers?: Record<string, HeaderSpec>;
 }
 
-const LOCATION: Record<string, HeaderSpec> = {
+// Literal (satisfies, not a type annotation), so a handler that leaves out a required header
+// fails the type check (shared/api/operations.ts).
+const LOCATION = {
   Location: { description: "The path of what was created.", required: true },
-};
-const CACHEABLE: Record<string, HeaderSpec> = {
+} as const satisfies Record<string, HeaderSpec>;
+const CACHEABLE = {
   "Cache-Control": { description: "`public, max-age=300`: key sets change rarely.", required: true },
-};
+} as const satisfies Record<string, HeaderSpec>;
 
 export interface RouteSpec {
   operationId: string;
