@@ -426,6 +426,11 @@ export type Route = (typeof routes)[number];
 export type OperationId = Route["operationId"];
 export type OperationsOf<G extends Group> = Extract<Route, { group: G }>["operationId"];
 
+/** The groups the table has routes for: one Lambda each, its entry functions/<group>.ts. */
+export function routeGroups(): Group[] {
+  return [...new Set(routes.map((r) => r.group))];
+}
+
 /** Match a concrete path against the table's templates: the route and its path parameters. */
 export function matchRoute(
   method: string,
