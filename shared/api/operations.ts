@@ -28,21 +28,27 @@ type HeadersPart<R> = keyof RequiredHeaders<R> extends never
   ? { headers?: Record<string, string> }
   : { headers: RequiredHeaders<R> & Record<string, string> };
 
-/** A JSON body: the declared schema's output (what the document shows); unknown if none. */
-type JsonBody<R> = R extends { contentType: string }
-  ? never
-  : R extends { schema: infer S extends z.ZodType }
-    ? z.output<S>
-    : unknown;
+/** The response's own content type: JSON unless it declares another (JSON Lines, say). */
+type MainType<R> = R extends { contentType: infer C extends string } ? C : "application/json";
 
-/** The content types a response declares besides JSON (JSON Lines, CSV): sent as text. */
-type TextType<R> =
-  | (R extends { contentType: infer C extends string } ? C : never)
+/** A JSON body: the declared schema's output (what the document shows); unknown if none. */
+type JsonBody<R> =
+  "application/json" extends MainType<R>
+    ? R extends { schema: infer S extends z.ZodType }
+      ? z.output<S>
+      : unknown
+    : never;
+
+/** The other content types a response declares (JSON Lines, CSV): sent as text. */
+type TextType<R> = Exclude<
+  | MainType<R>
   | (R extends { also: readonly (infer M)[] }
       ? M extends { contentType: infer C extends string }
         ? C
         : never
-      : never);
+      : never),
+  "application/json"
+>;
 
 type ResultFor<S extends number, R> = (
   | ([JsonBody<R>] extends [never] ? never : { status: S; body: JsonBody<R>; text?: never })
