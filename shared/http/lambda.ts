@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { z } from "zod";
@@ -24,6 +25,7 @@ import { cursorBinding, openCursor, sealCursor } from "./cursors.js";
 import type { Logger } from "./log.js";
 import { busyProblem, internalProblem, problemResponse } from "./problem.js";
 import { headerMap, readJsonBody, validate } from "./request.js";
+import { tracingMiddlewares } from "./tracing.js";
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
 type RouteOf<Op extends OperationId> = Extract<AnyRoute, { operationId: Op }>;
@@ -190,7 +192,12 @@ export function createHttpHandler<Op extends OperationId>(
     return toResponse(await cursors.sealed(result), requestId);
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+  const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+    // Powertools' middlewares first, so their `after` and `onError` run last: the segment
+    // closes once the answer is made. The event is never logged (it holds the body).
+    .use(tracingMiddlewares());
+  if (deps.log.powertools) pipeline.use(injectLambdaContext(deps.log.powertools, { logEvent: false }));
+  return pipeline
     .before((request) => {
       started.set(request.event, Date.now());
     })
