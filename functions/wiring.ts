@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { JWK } from "jose";
 import { DynamoAuditStore } from "../shared/adapters/dynamodb/audit-store.js";
@@ -12,15 +13,17 @@ import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.
 import { DynamoRetentionStore } from "../shared/adapters/dynamodb/retention-store.js";
 import { DynamoSubjectLinks } from "../shared/adapters/dynamodb/subject-links.js";
 import { DynamoTimelinessStore } from "../shared/adapters/dynamodb/timeliness-store.js";
+import { LambdaCheckpointRequester } from "../shared/adapters/lambda/checkpoint-requester.js";
 import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
 import { boundedResolver, systemResolver, webhookSender } from "../shared/adapters/webhook-sender.js";
+import { inProcessCheckpointer } from "../shared/app/checkpoints.js";
 import { auditShards, ConfigurationError, DEFAULTS, ENV, required, tableNames } from "../shared/config.js";
 import { type AuthConfig, localKeys, remoteKeys } from "../shared/http/auth.js";
 import type { HttpDeps } from "../shared/http/lambda.js";
 import { jsonLogger } from "../shared/http/log.js";
 import { traced } from "../shared/http/tracing.js";
-import type { CheckpointSigner, Clock, Ids } from "../shared/ports.js";
+import type { CheckpointRequester, CheckpointSigner, Clock, Ids } from "../shared/ports.js";
 
 /**
  * On AWS the checkpoint key is an asymmetric KMS key that never leaves KMS; locally the hub
@@ -123,6 +126,11 @@ function build(env: NodeJS.ProcessEnv) {
     sign: (payload) => signerOf().sign(payload),
     publicKeys: () => signerOf().publicKeys(),
   };
+  // On AWS the audit function asks the checkpointer function; the local hub runs its code here.
+  const checkpointerFunction = env[ENV.checkpointerFunction];
+  const checkpointRequester: CheckpointRequester = checkpointerFunction
+    ? new LambdaCheckpointRequester(new LambdaClient({}), checkpointerFunction)
+    : inProcessCheckpointer({ clock, audit, checkpoints, signer });
   const log = jsonLogger();
   const http: HttpDeps = {
     auth: async () => auth,
@@ -144,6 +152,7 @@ function build(env: NodeJS.ProcessEnv) {
     send: webhookSender({ httpsOnly: webhookHttpsOnly }),
     retrySchedule: retrySchedule(env),
     checkpoints,
+    checkpointRequester,
     signer,
     doc,
     tables,
