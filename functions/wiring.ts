@@ -22,6 +22,7 @@ import { auditShards, ConfigurationError, DEFAULTS, ENV, required, tableNames } 
 import { type AuthConfig, localKeys, remoteKeys } from "../shared/http/auth.js";
 import type { HttpDeps } from "../shared/http/lambda.js";
 import { jsonLogger } from "../shared/http/log.js";
+import { traced } from "../shared/http/tracing.js";
 import type { CheckpointRequester, CheckpointSigner, Clock, Ids } from "../shared/ports.js";
 
 /**
@@ -32,7 +33,7 @@ function checkpointSigner(env: NodeJS.ProcessEnv): CheckpointSigner {
   const kmsKeyId = env[ENV.checkpointKmsKeyId];
   if (kmsKeyId) {
     const previous = (env[ENV.checkpointPreviousKmsKeyIds] ?? "").split(",").filter(Boolean);
-    return new KmsCheckpointSigner(new KMSClient({}), kmsKeyId, previous);
+    return new KmsCheckpointSigner(traced(new KMSClient({})), kmsKeyId, previous);
   }
   const local = env[ENV.checkpointKey];
   if (!local) throw new ConfigurationError(`${ENV.checkpointKmsKeyId} must be set.`);
@@ -62,7 +63,7 @@ async function readKey(env: NodeJS.ProcessEnv, inlineName: string, arnName: stri
   if (inline) return decodeSubjectKey(inline, inlineName);
   const arn = env[arnName];
   if (!arn) throw new ConfigurationError(`${inlineName} or ${arnName} must be set.`);
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  const out = await traced(new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: arn }));
   if (!out.SecretString) throw new ConfigurationError(`The secret in ${arnName} has no value.`);
   return decodeSubjectKey(out.SecretString, arnName);
 }
@@ -92,7 +93,8 @@ function readCursorKey(env: NodeJS.ProcessEnv): Promise<Uint8Array> {
 function build(env: NodeJS.ProcessEnv) {
   const tables = tableNames(env);
   const shards = auditShards(env);
-  const doc = documentClient(env[ENV.dynamodbEndpoint] || undefined, env);
+  // On AWS every DynamoDB call is a subsegment of the invocation's trace.
+  const doc = traced(documentClient(env[ENV.dynamodbEndpoint] || undefined, env), env);
   const commit = { ...DEFAULT_COMMIT_OPTIONS, shards };
 
   const issuer = required(env, ENV.issuer);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Group, InputOf, OperationsOf, ResultOf, RouteOf } from "../api/operations.js";
@@ -18,6 +19,7 @@ import { cursorBinding, openCursor, sealCursor } from "./cursors.js";
 import type { Logger } from "./log.js";
 import { busyProblem, internalProblem, problemResponse } from "./problem.js";
 import { headerMap, readJsonBody, validate } from "./request.js";
+import { tracingMiddlewares } from "./tracing.js";
 
 export interface RequestContext<Op extends OperationId = OperationId> extends InputOf<Op> {
   route: RouteSpec;
@@ -185,7 +187,12 @@ export function createHttpHandler<G extends Group>(
     return toResponse(await cursors.sealed(result), requestId);
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+  const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+    // Powertools' middlewares first, so their `after` and `onError` run last: the segment
+    // closes once the answer is made. The event is never logged (it holds the body).
+    .use(tracingMiddlewares());
+  if (deps.log.powertools) pipeline.use(injectLambdaContext(deps.log.powertools, { logEvent: false }));
+  return pipeline
     .before((request) => {
       started.set(request.event, Date.now());
     })
