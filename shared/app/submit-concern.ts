@@ -1,3 +1,4 @@
+import type { ResponseBody } from "../api/operations.js";
 import { type Evaluation, evaluate } from "../domain/agreements.js";
 import { type AuditDraft, canonicalJson, payloadDigest, sha256Hex } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
@@ -31,7 +32,7 @@ import type {
 import { actorOf, auditDraft, type Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
 import { pushesFor } from "./timeliness.js";
-import { type Withheld, withheldDecisions, withholdings } from "./withhold.js";
+import { withheldDecisions, withholdings } from "./withhold.js";
 
 export interface SubmitDeps {
   clock: Clock;
@@ -73,23 +74,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** Officers' devices drift; a minute of skew is not "in the future". */
 const FUTURE_SKEW_MS = 60_000;
 
-export interface SubmissionResult {
-  id: string;
-  subjectId: string;
-  receivedAt: string;
-  notifications: {
-    id: string;
-    recipientId: string;
-    agreement: { id: string; version: number } | null;
-    dataCategories: string[];
-    dueBy: string;
-    status: string;
-    breakGlass: boolean;
-  }[];
-  refusals: { recipientId: string; reason: RefusalReason }[];
-  withheld: Withheld[];
-  unresolvedRoutes: ConcernRecord["unresolvedRoutes"];
-}
+/** The receipt, as the route table's 201 response declares it (ConcernReceiptSchema). */
+export type SubmissionResult = ResponseBody<"submitConcern", 201>;
 
 /** Rules that need the clock, so they live here rather than in the schema. */
 function checkAgainstClock(concern: ConcernSubmission, now: Date): void {
