@@ -31,7 +31,6 @@ export const LONG_FUNCTIONS_ALLOWED: Record<string, string> = {
   "shared/app/submit-concern.ts:decide": "owned by `speed`, being split",
   "shared/domain/fhir.ts:toFhirAuditEvent": "`platform`: being split",
   "shared/http/lambda.ts:createHttpHandler": "`platform`: being split",
-  "functions/wiring.ts:build": "`platform`: being split",
 };
 
 export interface Violation {
