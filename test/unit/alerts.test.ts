@@ -133,7 +133,8 @@ describe("what an alert says", () => {
       }),
       { numRuns: 200 },
     );
-  });
+    // 200 generated concerns take a few seconds on a busy machine.
+  }, 30_000);
 
   it("names the discloser, the due time on London's clock and the console link", () => {
     const [row] = alertsOnOverdue(
