@@ -3,6 +3,7 @@ import { type Evaluation, evaluate } from "../domain/agreements.js";
 import { type AuditDraft, canonicalJson, payloadDigest, sha256Hex } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
 import { minimise } from "../domain/minimise.js";
+import { isDiscloser } from "../domain/recipients.js";
 import type { Agreement, Partner } from "../domain/registry.js";
 import {
   DEFAULT_BREAK_GLASS_RETENTION_DAYS,
@@ -105,7 +106,7 @@ export async function submitConcern(
   concern: ConcernSubmission,
   idempotencyKey: string | undefined,
 ): Promise<StoredResponse> {
-  if (concern.breakGlass && caller.partner.type !== "police") {
+  if (concern.breakGlass && !isDiscloser(caller.partner)) {
     throw forbidden("Only a police force may break glass.");
   }
   const commitBy = Date.now() + SUBMISSION_BUDGET_MS;

@@ -1,4 +1,5 @@
 import { type EncompassFigure, encompassFigure } from "../domain/encompass.js";
+import { isDiscloser } from "../domain/recipients.js";
 import type { NotificationRecord } from "../ports.js";
 import type { TimelinessDeps } from "./timeliness.js";
 
@@ -9,7 +10,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
 
 /** Per partner and concern type: how many, acknowledged in time, overdue, and how fast. */
 export async function timelinessFigures(deps: TimelinessDeps, from: string, to: string) {
-  const partners = (await deps.registry.listPartners()).filter((p) => p.type !== "police");
+  const partners = (await deps.registry.listPartners()).filter((p) => !isDiscloser(p));
   const rows = [];
   const encompass: EncompassFigure[] = [];
   for (const partner of partners) {
