@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type AuditDraft, type AuditEvent, chain, GENESIS_HASH, type ShardHead } from "../../domain/audit.js";
 import { serviceUnavailable } from "../../errors.js";
+import { ShardWriters } from "./shard-writers.js";
 import { AUDIT_INDEX_KEYS, INDEX, type TableNames } from "./tables.js";
 
 type TransactItem = NonNullable<
@@ -23,6 +24,11 @@ export interface CommitOptions {
   /** Epoch milliseconds: no retry starts after this, whatever the budget (a request's own deadline). */
   deadline?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The process's shard writers (one writer per shard, heads remembered). Without them each
+   * commit reads the head of a shard picked at random and races other writers for its seq.
+   */
+  writers?: ShardWriters;
   /** Milliseconds, for the budget: the wall clock unless a test moves it. */
   elapsed?: () => number;
 }
@@ -32,6 +38,7 @@ export const DEFAULT_COMMIT_OPTIONS: CommitOptions = {
   maxAttempts: 40,
   baseDelayMs: 5,
   maxDelayMs: 250,
+  writers: new ShardWriters(),
 };
 
 /**
@@ -152,12 +159,88 @@ function budgetOf(options: CommitOptions, started: number): number {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The conditional puts that append `events` to their shard: a taken seq cancels the transaction. */
+function auditPuts(table: string, events: readonly AuditEvent[]): Write[] {
+  return events.map((event) => ({
+    Put: {
+      TableName: table,
+      Item: auditItem(event),
+      ConditionExpression: "attribute_not_exists(#seq)",
+      ExpressionAttributeNames: { "#seq": "seq" },
+    },
+  }));
+}
+
+/** What one attempt sent: kept so that a lost answer is resent byte for byte. */
+interface Attempt {
+  shard: number;
+  items: Write[];
+  events: AuditEvent[];
+  token: string;
+}
+
+/**
+ * One attempt, as the shard's only writer in this process: chained on the head this process
+ * knows (read only when unknown), or, after a lost answer, the same items again. On success
+ * the shard's head moves to the last event; when another writer may have moved it, it is
+ * forgotten. Returns the events, or the failure and the attempt to resend.
+ */
+async function attemptOnce(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  writes: readonly Write[],
+  drafts: readonly AuditDraft[],
+  options: CommitOptions,
+  resend: Attempt | null,
+): Promise<{ events: AuditEvent[] } | { error: unknown; resend: Attempt | null }> {
+  const writers = options.writers ?? new ShardWriters();
+  return writers.exclusive(
+    table,
+    options.shards,
+    async (slot) => {
+      let attempt = resend;
+      if (attempt === null) {
+        if (drafts.length > 0) slot.head ??= await readHead(doc, table, slot.shard);
+        const events = slot.head && drafts.length > 0 ? chain(drafts, slot.head) : [];
+        attempt = {
+          shard: slot.shard,
+          items: [...writes, ...auditPuts(table, events)],
+          events,
+          token: randomUUID(),
+        };
+      }
+      try {
+        await doc.send(
+          new TransactWriteCommand({ TransactItems: attempt.items, ClientRequestToken: attempt.token }),
+        );
+        const last = attempt.events.at(-1);
+        if (last) slot.head = { shard: last.shard, seq: last.seq, hash: last.hash };
+        return { events: attempt.events };
+      } catch (error: unknown) {
+        // Whether another writer took our seq or the answer was lost, the head is no longer known.
+        if (tookOurSeq(error, writes.length) || isAmbiguous(error)) slot.head = null;
+        return { error, resend: isAmbiguous(error) ? attempt : null };
+      }
+    },
+    resend?.shard,
+  );
+}
+
+/** Another writer appended to the shard first: one of the audit puts found its seq taken. */
+function tookOurSeq(error: unknown, ownWrites: number): boolean {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] } | null)?.CancellationReasons ?? [];
+  return reasons.some((r, i) => i >= ownWrites && r.Code === "ConditionalCheckFailed");
+}
+
 /**
  * Commit domain writes and their audit events in one TransactWriteItems, so there is never a
  * disclosure without its event nor an event without its disclosure. Each event takes the next
- * seq of a shard by a conditional put: if another writer took it first, the whole transaction
- * is cancelled and retried (backoff with jitter, on a shard picked afresh). A failed condition
- * on one of the caller's own writes is not retried: it is reported as WriteConditionFailed.
+ * seq of a shard by a conditional put. Within this process one writer at a time appends to a
+ * shard (`ShardWriters`), so writers here never race each other for a seq; a writer elsewhere
+ * that took it first cancels the transaction, which is then rebuilt on the head read again.
+ * Conflicts and throttles are retried after a backoff with jitter, taken outside the shard so
+ * others proceed meanwhile. A failed condition on one of the caller's own writes is not
+ * retried: it is reported as WriteConditionFailed.
  */
 export async function commitWithAudit(
   doc: DynamoDBDocumentClient,
@@ -170,36 +253,18 @@ export async function commitWithAudit(
   const started = Date.now();
   const elapsed = options.elapsed ?? (() => Date.now() - started);
   const budgetMs = budgetOf(options, started);
-  let token = randomUUID();
-  let pending: { items: Write[]; events: AuditEvent[] } | null = null;
+  let resend: Attempt | null = null;
   for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
-    if (pending === null) {
-      const shard = randomInt(options.shards);
-      const head = drafts.length > 0 ? await readHead(doc, tables.audit, shard) : null;
-      const events = head ? chain(drafts, head) : [];
-      const auditWrites: Write[] = events.map((event) => ({
-        Put: {
-          TableName: tables.audit,
-          Item: auditItem(event),
-          ConditionExpression: "attribute_not_exists(#seq)",
-          ExpressionAttributeNames: { "#seq": "seq" },
-        },
-      }));
-      pending = { items: [...writes, ...auditWrites], events };
-      token = randomUUID();
-    }
-    try {
-      await doc.send(new TransactWriteCommand({ TransactItems: pending.items, ClientRequestToken: token }));
-      return pending.events;
-    } catch (error: unknown) {
-      // Re-read the head and re-chain unless the transaction may already have applied, in
-      // which case the same items go again under the same token.
-      if (nextStep(error, writes.length) === "rebuild") pending = null;
-      const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 16));
-      const delay = randomInt(cap + 1);
-      if (elapsed() + delay >= budgetMs) break;
-      await sleep(delay);
-    }
+    const outcome = await attemptOnce(doc, tables.audit, writes, drafts, options, resend);
+    if ("events" in outcome) return outcome.events;
+    // Throws what retrying cannot mend; a lost answer goes again under the same token (DynamoDB
+    // applies a token once), anything else is rebuilt on the head as it then is.
+    if (nextStep(outcome.error, writes.length) === "rebuild") resend = null;
+    else resend = outcome.resend;
+    const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 16));
+    const delay = randomInt(cap + 1);
+    if (elapsed() + delay >= budgetMs) break;
+    await sleep(delay);
   }
   throw serviceUnavailable("The audit trail is busy; try again shortly.", 1);
 }
