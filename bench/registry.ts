@@ -1,4 +1,5 @@
-import { agreementItem, createOnly, partnerWrites } from "../shared/adapters/dynamodb/registry-store.js";
+import { createOnly } from "../shared/adapters/dynamodb/items.js";
+import { agreementItem, partnerWrites } from "../shared/adapters/dynamodb/registry-store.js";
 import { submitConcern } from "../shared/app/submit-concern.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS } from "../shared/demo-registry.js";
 import type { Agreement, Partner } from "../shared/domain/registry.js";

@@ -1,20 +1,51 @@
-import type { Actor, AuditDraft, AuditEvent, ChainProblem, ShardHead } from "./domain/audit.js";
+import type { AuditDraft, AuditEvent, ShardHead } from "./domain/audit.js";
 import type { Calendar } from "./domain/calendar.js";
-import type { CheckpointPayload } from "./domain/checkpoint.js";
-import type { ConcernSubmission } from "./domain/concern.js";
-import type { Payload } from "./domain/minimise.js";
-import type { Agreement, Partner, RoutingRule } from "./domain/registry.js";
-import type { UnresolvedRoute } from "./domain/routing.js";
-import type { IdentityLinks, SubjectResolution } from "./domain/subject.js";
 import type {
-  BreachCause,
-  BreachStatus,
-  DataCategory,
-  NotificationStatus,
-  Outcome,
-  RecallReason,
-  RefusalReason,
-} from "./domain/vocabulary.js";
+  AuditQuery,
+  Breach,
+  BreakGlassReview,
+  ConcernRecord,
+  Delivery,
+  ErasureDue,
+  Escalation,
+  Idempotency,
+  NotificationRecord,
+  Page,
+  PartnerRecord,
+  StoredCheckpoint,
+  SubmissionWrite,
+  Versioned,
+  WebhookOwner,
+  WebhookSecrets,
+} from "./domain/records.js";
+import type { Agreement, Partner, RoutingRule } from "./domain/registry.js";
+import type { IdentityLinks, SubjectResolution } from "./domain/subject.js";
+import type { BreachStatus, NotificationStatus } from "./domain/vocabulary.js";
+
+// The records moved to the domain (shared/domain/records.ts); re-exported so imports stay put.
+export type {
+  AuditQuery,
+  Breach,
+  BreakGlassReview,
+  ConcernRecord,
+  Delivery,
+  DeliveryAttempt,
+  ErasureDue,
+  Escalation,
+  Idempotency,
+  NotificationRecall,
+  NotificationRecord,
+  Page,
+  PartnerRecord,
+  RegistryRevision,
+  StoredCheckpoint,
+  StoredResponse,
+  SubmissionWrite,
+  Verification,
+  Versioned,
+  WebhookOwner,
+  WebhookSecrets,
+} from "./domain/records.js";
 
 /** What the use cases need from the world. Adapters (DynamoDB, local keys) implement these. */
 
@@ -24,138 +55,6 @@ export interface Clock {
 
 export interface Ids {
   next(prefix: "con" | "ntf" | "evt" | "brc" | "wdr"): string;
-}
-
-export interface NotificationRecord {
-  id: string;
-  recipientId: string;
-  status: NotificationStatus;
-  concernId: string;
-  concernType: string;
-  occurredAt: string;
-  dueBy: string;
-  agreement: { id: string; version: number } | null;
-  dataCategories: DataCategory[];
-  purpose: string;
-  lawfulBasis: string[] | null;
-  breakGlass: boolean;
-  subjectId: string;
-  discloserId: string;
-  createdAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: Actor | null;
-  outcome: { outcome: Outcome; note: string | null; recordedAt: string; recordedBy: Actor } | null;
-  /** null once erased (retention) or recalled. */
-  payload: Payload | null;
-  payloadSha256: string;
-  /** The concern's area and the child's date of birth: what an opening is decided on again. */
-  area: string;
-  subjectDateOfBirth: string | null;
-  /** createdAt plus the agreement version's retentionDays (break glass: the hub's). */
-  retainUntil: string;
-  erasedAt: string | null;
-  recall: NotificationRecall | null;
-}
-
-export interface NotificationRecall {
-  reason: RecallReason;
-  /** IG's free text: personal data, never in the trail. */
-  note: string | null;
-  at: string;
-  by: Actor;
-}
-
-export interface ConcernRecord {
-  id: string;
-  discloserId: string;
-  submittedBy: Actor;
-  receivedAt: string;
-  subjectId: string;
-  concernType: string;
-  riskRating: string;
-  area: string;
-  occurredAt: string;
-  /** null once erased, after the concern retention period. */
-  body: Omit<ConcernSubmission, "breakGlass"> | null;
-  breakGlass: { justification: string } | null;
-  eraseAfter: string;
-  erasedAt: string | null;
-  notificationIds: string[];
-  refusals: { recipientId: string; reason: RefusalReason }[];
-  unresolvedRoutes: UnresolvedRoute[];
-  /** Routed recipients the officer decided not to tell (Children Act 2004 s16LA). */
-  withheld?: { recipientId: string; reason: "more_detrimental" }[];
-}
-
-export interface StoredResponse {
-  statusCode: number;
-  body: unknown;
-}
-
-export interface Idempotency {
-  partnerId: string;
-  key: string;
-  requestSha256: string;
-  response: StoredResponse;
-  /** Unix seconds: when it was stored, and when it stops answering (DynamoDB's TTL deletes it later). */
-  storedAt: number;
-  expiresAt: number;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface AuditQuery {
-  subjectId?: string | undefined;
-  partnerId?: string | undefined;
-  concernId?: string | undefined;
-  action?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-}
-
-/** A registry entry with the revision its next write must find (optimistic concurrency). */
-export interface Versioned<T> {
-  value: T;
-  revision: number;
-}
-
-/** Whose webhook a push goes to: the partner's own, or its escalation contact's (own secret). */
-export type WebhookOwner = "partner" | "escalation_contact";
-
-export interface WebhookSecrets {
-  current: string;
-  previous: string | null;
-  previousValidUntil: string | null;
-}
-
-export interface PartnerRecord extends Partner {
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface BreakGlassReview {
-  /** The notification the break-glass disclosure created; for a withheld disclosure, its own id. */
-  id: string;
-  /** A break glass (shared without an agreement) or a decision not to share (`withhold`). */
-  kind?: "break_glass" | "withheld";
-  concernId: string;
-  subjectId: string;
-  recipientId: string;
-  discloserId: string;
-  disclosedAt: string;
-  disclosedBy: Actor;
-  dataCategories: DataCategory[];
-  /** The refusal a break glass overrode; null for a withheld disclosure. */
-  overrodeReason: RefusalReason | null;
-  justification: string;
-  status: "pending" | "reviewed";
-  finding: "justified" | "not_justified" | "needs_follow_up" | null;
-  note: string | null;
-  reviewedAt: string | null;
-  reviewedBy: Actor | null;
 }
 
 export interface RegistryStore {
@@ -226,27 +125,6 @@ export interface ReviewStore {
   ): Promise<"ok" | "conflict">;
 }
 
-/** A personal data breach record (UK GDPR Art. 33): reported within 72 hours or recorded as not. */
-export interface Breach {
-  id: string;
-  cause: BreachCause;
-  notificationId: string;
-  concernId: string;
-  recipientId: string;
-  subjectId: string;
-  detectedAt: string;
-  reportBy: string;
-  status: BreachStatus;
-  decision: {
-    decision: "reported" | "not_reportable";
-    reference: string | null;
-    /** IG's reasoning: kept with the breach, out of the trail. */
-    rationale: string | null;
-    decidedAt: string;
-    decidedBy: Actor;
-  } | null;
-}
-
 export interface BreachStore {
   listBreaches(
     status: BreachStatus | undefined,
@@ -258,34 +136,6 @@ export interface BreachStore {
   saveBreach(next: Breach, expectedStatus: BreachStatus, events: AuditDraft[]): Promise<"ok" | "conflict">;
   /** Breaches still open whose reportBy is at or before `now`. */
   breachesDue(now: string, limit: number): Promise<Breach[]>;
-}
-
-/** The registry entries a submission was decided on, each at the revision read. */
-export interface RegistryRevision {
-  kind: "agreement" | "partner";
-  id: string;
-  revision: number;
-}
-
-/** Everything one submission writes, in one transaction. */
-export interface SubmissionWrite {
-  concern: ConcernRecord;
-  notifications: NotificationRecord[];
-  events: AuditDraft[];
-  idempotency: Idempotency | null;
-  reviews: BreakGlassReview[];
-  deliveries: Delivery[];
-  /** Checked at commit: if any changed since it was read, nothing is written. */
-  decidedOn: RegistryRevision[];
-  /** Epoch milliseconds: the submission's time budget ends here, retries included. */
-  commitBy?: number;
-}
-
-/** Content due to be erased: a notification's payload and note, or a concern's body. */
-export interface ErasureDue {
-  kind: "notification" | "concern";
-  id: string;
-  eraseAt: string;
 }
 
 export interface ConcernStore {
@@ -362,23 +212,10 @@ export interface AuditStore {
   readShard(shard: number, afterSeq?: number): AsyncIterable<AuditEvent[]>;
 }
 
-export interface Verification {
-  valid: boolean;
-  eventsChecked: number;
-  checkpointsChecked: number;
-  problems: ChainProblem[];
-}
-
 /** Signs checkpoints (ES256, compact JWS) and publishes every key that ever signed one. */
 export interface CheckpointSigner {
   sign(payload: object): Promise<string>;
   publicKeys(): Promise<{ keys: Record<string, unknown>[] }>;
-}
-
-export interface StoredCheckpoint {
-  number: number;
-  jws: string;
-  payload: CheckpointPayload;
 }
 
 export interface CheckpointStore {
@@ -388,45 +225,6 @@ export interface CheckpointStore {
   /** Write-once: "taken" when another writer stored that number first. */
   appendCheckpoint(checkpoint: StoredCheckpoint): Promise<"ok" | "taken">;
   heads(): Promise<ShardHead[]>;
-}
-
-export interface DeliveryAttempt {
-  at: string;
-  /** HTTP status, or null when no answer came. */
-  status: number | null;
-  error: string | null;
-  durationMs: number;
-}
-
-/** A push message in the durable outbox, written in the same transaction as its cause. */
-export interface Delivery {
-  id: string;
-  partnerId: string;
-  notificationId: string;
-  type: "notification.created" | "notification.overdue" | "notification.recalled";
-  body: string;
-  /** The URL of the latest attempt: each attempt reads the owner's URL as it is then. */
-  url: string;
-  /** Absent on messages queued before escalation contacts had their own secret. */
-  owner?: WebhookOwner;
-  createdAt: string;
-  status: "pending" | "delivered" | "failed";
-  attempts: DeliveryAttempt[];
-  /** Retries made so far (0 before the first retry). */
-  retries: number;
-  nextAttemptAt: string | null;
-  dueBy: string;
-}
-
-export interface Escalation {
-  id: string;
-  kind: "deadline_missed" | "delivery_failing";
-  discloserId: string;
-  notificationId: string;
-  concernId: string;
-  recipientId: string;
-  dueBy: string;
-  at: string;
 }
 
 export interface TimelinessStore {

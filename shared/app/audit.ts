@@ -1,5 +1,6 @@
 import type { AuditEvent } from "../domain/audit.js";
 import { toFhirAuditEvent } from "../domain/fhir.js";
+import type { AuditAction } from "../domain/vocabulary.js";
 import { validationFailed } from "../errors.js";
 import type { AuditQuery, AuditStore, Clock, Ids, NotificationStore, Page } from "../ports.js";
 import { actorOf, auditDraft, type Caller } from "./context.js";
@@ -125,13 +126,35 @@ export async function exportEvents(
 
 const joinLines = (lines: string[]) => (lines.length > 0 ? `${lines.join("\n")}\n` : "");
 
-const DISCLOSURES = new Set(["disclosure", "break_glass_disclosure"]);
-const ACCESSES = new Set([
-  "notification_opened",
-  "notification_acknowledged",
-  "outcome_recorded",
-  "deadline_missed",
-]);
+/** The sections of a subject-access report, in the order the report lists them. */
+const REPORT_SECTIONS = ["disclosures", "refusals", "accesses", "reviews", "recalls", "erasures"] as const;
+type ReportSection = (typeof REPORT_SECTIONS)[number];
+
+/**
+ * Where each audit action goes in a subject-access report. A Record, so a new action without
+ * a place here fails the type check instead of silently dropping out of the report. null: the
+ * event tells nothing about what was shared about a child (registry changes, auditors' reads,
+ * a breach decision, which the recall or review it follows already reports).
+ */
+const REPORT_SECTION: Record<AuditAction, ReportSection | null> = {
+  disclosure: "disclosures",
+  break_glass_disclosure: "disclosures",
+  disclosure_refused: "refusals",
+  disclosure_withheld: "refusals",
+  notification_opened: "accesses",
+  notification_acknowledged: "accesses",
+  outcome_recorded: "accesses",
+  deadline_missed: "accesses",
+  break_glass_reviewed: "reviews",
+  disclosure_recalled: "recalls",
+  content_erased: "erasures",
+  agreement_changed: null,
+  partner_changed: null,
+  routing_changed: null,
+  audit_exported: null,
+  audit_queried: null,
+  breach_decided: null,
+};
 
 export interface SubjectReportEntry {
   at: string;
@@ -179,17 +202,15 @@ export async function subjectReport(deps: AuditDeps, caller: Caller, subjectId: 
     events.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  const of = (keep: (e: AuditEvent) => boolean) => events.filter(keep).map(entry);
-  return {
-    subjectId,
-    generatedAt: deps.clock.now().toISOString(),
-    disclosures: of((e) => DISCLOSURES.has(e.action)),
-    refusals: of((e) => e.action === "disclosure_refused" || e.action === "disclosure_withheld"),
-    accesses: of((e) => ACCESSES.has(e.action)),
-    reviews: of((e) => e.action === "break_glass_reviewed"),
-    recalls: of((e) => e.action === "disclosure_recalled"),
-    erasures: of((e) => e.action === "content_erased"),
-  };
+  const sections = Object.fromEntries(REPORT_SECTIONS.map((s) => [s, [] as SubjectReportEntry[]])) as Record<
+    ReportSection,
+    SubjectReportEntry[]
+  >;
+  for (const e of events) {
+    const section = REPORT_SECTION[e.action];
+    if (section) sections[section].push(entry(e));
+  }
+  return { subjectId, generatedAt: deps.clock.now().toISOString(), ...sections };
 }
 
 const CSV_COLUMNS: (keyof SubjectReportEntry)[] = [
@@ -218,14 +239,9 @@ function cell(value: SubjectReportEntry[keyof SubjectReportEntry]): string {
 }
 
 export function subjectReportCsv(report: Awaited<ReturnType<typeof subjectReport>>): string {
-  const rows = [
-    ...report.disclosures,
-    ...report.refusals,
-    ...report.accesses,
-    ...report.reviews,
-    ...report.recalls,
-    ...report.erasures,
-  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const rows = REPORT_SECTIONS.flatMap((section) => report[section]).sort((a, b) =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : 0,
+  );
   const lines = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(","))];
   return `${lines.join("\r\n")}\r\n`;
 }

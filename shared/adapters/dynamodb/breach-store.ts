@@ -2,8 +2,8 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/
 import type { AuditDraft } from "../../domain/audit.js";
 import type { BreachStatus } from "../../domain/vocabulary.js";
 import type { Breach, BreachStore, Page } from "../../ports.js";
-import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
-import { breachItem, itemKeys } from "./items.js";
+import { type CommitOptions, commitOrConflict } from "./commit.js";
+import { breachItem, itemKeys, putIfStatus } from "./items.js";
 import { listQueue } from "./queue.js";
 import { INDEX, type TableNames } from "./tables.js";
 
@@ -35,22 +35,8 @@ export class DynamoBreachStore implements BreachStore {
     expectedStatus: BreachStatus,
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
-    const write: Write = {
-      Put: {
-        TableName: this.tables.data,
-        Item: breachItem(next),
-        ConditionExpression: "#data.#status = :expected",
-        ExpressionAttributeNames: { "#data": "data", "#status": "status" },
-        ExpressionAttributeValues: { ":expected": expectedStatus },
-      },
-    };
-    try {
-      await commitWithAudit(this.doc, this.tables, [write], events, this.commitOptions);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+    const write = putIfStatus(this.tables.data, breachItem(next), expectedStatus);
+    return commitOrConflict(this.doc, this.tables, [write], events, this.commitOptions);
   }
 
   async breachesDue(now: string, limit: number): Promise<Breach[]> {

@@ -268,3 +268,36 @@ export async function commitWithAudit(
   }
   throw serviceUnavailable("The audit trail is busy; try again shortly.", 1);
 }
+
+/**
+ * Commit, then say what a failed condition on one of the caller's own writes means (the
+ * write's index tells which); every other failure propagates. Each store's "ok, or which
+ * check stopped it" answer comes from here.
+ */
+export async function commitGuarded<R extends string>(
+  doc: DynamoDBDocumentClient,
+  tables: TableNames,
+  writes: readonly Write[],
+  drafts: readonly AuditDraft[],
+  options: CommitOptions | undefined,
+  onCondition: (failed: WriteConditionFailed) => R,
+): Promise<"ok" | R> {
+  try {
+    await commitWithAudit(doc, tables, writes, drafts, options);
+    return "ok";
+  } catch (error: unknown) {
+    if (error instanceof WriteConditionFailed) return onCondition(error);
+    throw error;
+  }
+}
+
+/** Commit; a failed condition on any of the caller's writes means someone else moved first. */
+export function commitOrConflict(
+  doc: DynamoDBDocumentClient,
+  tables: TableNames,
+  writes: readonly Write[],
+  drafts: readonly AuditDraft[],
+  options?: CommitOptions,
+): Promise<"ok" | "conflict"> {
+  return commitGuarded(doc, tables, writes, drafts, options, () => "conflict");
+}

@@ -22,15 +22,25 @@ import type {
 } from "../../ports.js";
 import {
   type CommitOptions,
+  commitGuarded,
+  commitOrConflict,
   commitWithAudit,
   DEFAULT_COMMIT_OPTIONS,
   type Write,
-  WriteConditionFailed,
 } from "./commit.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
-import { breachItem, deliveryItem, erasureItem, itemKeys, notificationItem } from "./items.js";
+import {
+  breachItem,
+  createOnly,
+  deliveryItem,
+  erasureItem,
+  itemKeys,
+  notificationIfStatus,
+  notificationItem,
+  putIfStatus,
+} from "./items.js";
 import { listQueue } from "./queue.js";
-import { createOnly, keys as registryKeys } from "./registry-store.js";
+import { keys as registryKeys } from "./registry-store.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 const keys = {
@@ -88,11 +98,6 @@ function revisionCheck(table: string, entry: RegistryRevision): Write {
   };
 }
 
-/** Refuse a write made from a copy read before the notification was erased. */
-export function notErasedSince(read: Pick<NotificationRecord, "erasedAt">): string {
-  return read.erasedAt ? "" : " AND attribute_not_exists(erasedAt)";
-}
-
 export class DynamoConcernStore implements ConcernStore, NotificationStore, ReviewStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -127,15 +132,12 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
       ...deliveries.map((d) => createOnly(table, deliveryItem(d))),
     );
     const options = { ...(this.commitOptions ?? DEFAULT_COMMIT_OPTIONS), deadline: submission.commitBy };
-    try {
-      await commitWithAudit(this.doc, this.tables, writes, events, options);
-      return "ok";
-    } catch (error: unknown) {
-      if (!(error instanceof WriteConditionFailed)) throw error;
-      if (idempotency && error.index === 0) return "idempotency_conflict";
-      if (error.index >= checksFrom && error.index < checksFrom + decidedOn.length) return "registry_changed";
-      throw error;
-    }
+    return commitGuarded(this.doc, this.tables, writes, events, options, (failed) => {
+      if (idempotency && failed.index === 0) return "idempotency_conflict";
+      if (failed.index >= checksFrom && failed.index < checksFrom + decidedOn.length)
+        return "registry_changed";
+      throw failed;
+    });
   }
 
   async findIdempotency(partnerId: string, key: string): Promise<Idempotency | null> {
@@ -204,23 +206,9 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     events: AuditDraft[],
     breach: Breach | null = null,
   ): Promise<"ok" | "conflict"> {
-    const write: Write = {
-      Put: {
-        TableName: this.tables.data,
-        Item: reviewItem(next),
-        ConditionExpression: "#data.#status = :pending",
-        ExpressionAttributeNames: { "#data": "data", "#status": "status" },
-        ExpressionAttributeValues: { ":pending": "pending" },
-      },
-    };
+    const write = putIfStatus(this.tables.data, reviewItem(next), "pending");
     const writes = breach ? [write, createOnly(this.tables.data, breachItem(breach))] : [write];
-    try {
-      await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+    return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
   }
 
   async listNotifications(
@@ -254,22 +242,8 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     expectedStatus: NotificationStatus,
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
-    const write: Write = {
-      Put: {
-        TableName: this.tables.data,
-        Item: notificationItem(next),
-        ConditionExpression: `#data.#status = :expected${notErasedSince(next)}`,
-        ExpressionAttributeNames: { "#data": "data", "#status": "status" },
-        ExpressionAttributeValues: { ":expected": expectedStatus },
-      },
-    };
-    try {
-      await commitWithAudit(this.doc, this.tables, [write], events, this.commitOptions);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+    const write = notificationIfStatus(this.tables.data, next, expectedStatus);
+    return commitOrConflict(this.doc, this.tables, [write], events, this.commitOptions);
   }
 
   async recall(
@@ -280,25 +254,12 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     deliveries: Delivery[],
   ): Promise<"ok" | "conflict"> {
     const writes: Write[] = [
-      {
-        Put: {
-          TableName: this.tables.data,
-          Item: notificationItem(next),
-          ConditionExpression: "#data.#status = :expected",
-          ExpressionAttributeNames: { "#data": "data", "#status": "status" },
-          ExpressionAttributeValues: { ":expected": expectedStatus },
-        },
-      },
+      // The recall erases the payload itself, so an erasure since the read cannot be undone.
+      notificationIfStatus(this.tables.data, next, expectedStatus, true),
       createOnly(this.tables.data, breachItem(breach)),
       ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
     ];
-    try {
-      await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+    return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
   }
 
   audit(events: AuditDraft[]): Promise<AuditEvent[]> {

@@ -1,4 +1,5 @@
 import type { Breach, Delivery, ErasureDue, Escalation, NotificationRecord } from "../../ports.js";
+import type { Write } from "./commit.js";
 
 /** Item shapes shared by more than one store: keys and index attributes in one place. */
 
@@ -83,4 +84,48 @@ export function escalationItem(e: Escalation): Record<string, unknown> {
     gsi1sk: `${e.at}#${e.id}`,
     data: e,
   };
+}
+
+/** A put that only creates: ids are unique, and a retried create must not overwrite. */
+export function createOnly(table: string, item: Record<string, unknown>): Write {
+  return { Put: { TableName: table, Item: item, ConditionExpression: "attribute_not_exists(pk)" } };
+}
+
+/**
+ * A put that moves a record on only from the status it was read in, so two writers cannot
+ * both move it (`also` adds to the condition).
+ */
+export function putIfStatus(
+  table: string,
+  item: Record<string, unknown>,
+  expected: string,
+  also = "",
+): Write {
+  return {
+    Put: {
+      TableName: table,
+      Item: item,
+      ConditionExpression: `#data.#status = :expected${also}`,
+      ExpressionAttributeNames: { "#data": "data", "#status": "status" },
+      ExpressionAttributeValues: { ":expected": expected },
+    },
+  };
+}
+
+/** Refuse a write made from a copy read before the notification was erased. */
+export function notErasedSince(read: Pick<NotificationRecord, "erasedAt">): string {
+  return read.erasedAt ? "" : " AND attribute_not_exists(erasedAt)";
+}
+
+/**
+ * A notification moved on from the status it was read in. Unless `anyErasure` (a recall,
+ * which erases the payload itself), a copy read before an erasure cannot restore the payload.
+ */
+export function notificationIfStatus(
+  table: string,
+  next: NotificationRecord,
+  expected: NotificationRecord["status"],
+  anyErasure = false,
+): Write {
+  return putIfStatus(table, notificationItem(next), expected, anyErasure ? "" : notErasedSince(next));
 }

@@ -8,7 +8,8 @@ import type { AuditDraft } from "../../domain/audit.js";
 import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
 import type { PartnerRecord, RegistryStore, Versioned, WebhookOwner, WebhookSecrets } from "../../ports.js";
-import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
+import { type CommitOptions, commitGuarded, type Write, type WriteConditionFailed } from "./commit.js";
+import { createOnly } from "./items.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 export const keys = {
@@ -23,11 +24,6 @@ export const keys = {
   routing: () => ({ pk: "ROUTING", sk: "RULES" }),
   calendar: (area: string) => ({ pk: `CALENDAR#${area}`, sk: "CALENDAR" }),
 };
-
-/** A put that only creates: registry ids and client ids are unique. */
-export function createOnly(table: string, item: Record<string, unknown>): Write {
-  return { Put: { TableName: table, Item: item, ConditionExpression: "attribute_not_exists(pk)" } };
-}
 
 /** A put that replaces only the revision it read, so two IG officers cannot overwrite each other. */
 function replaceRevision(table: string, item: Record<string, unknown>, expectedRevision: number): Write {
@@ -97,8 +93,13 @@ export class DynamoRegistryStore implements RegistryStore {
     return { value: out.Item.data as T, revision: (out.Item.revision as number | undefined) ?? 1 };
   }
 
-  private commit(writes: Write[], events: AuditDraft[]) {
-    return commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
+  /** A failed condition is "conflict" unless `onCondition` says which check it was. */
+  private commit<R extends string = "conflict">(
+    writes: Write[],
+    events: AuditDraft[],
+    onCondition: (failed: WriteConditionFailed) => R = () => "conflict" as R,
+  ): Promise<"ok" | R> {
+    return commitGuarded(this.doc, this.tables, writes, events, this.commitOptions, onCondition);
   }
 
   async partnerByClientId(clientId: string): Promise<Partner | null> {
@@ -218,17 +219,23 @@ export class DynamoRegistryStore implements RegistryStore {
     const table = this.tables.data;
     const about = (kind: string, id: string) =>
       events.filter((e) => e.target?.kind === kind && e.target.id === id);
+    // Seeding over an existing entry is a fault, not a conflict to answer.
+    const orThrow = (failed: WriteConditionFailed): never => {
+      throw failed;
+    };
     for (const partner of registry.partners)
-      await this.commit(partnerWrites(table, partner), about("partner", partner.id));
+      await this.commit(partnerWrites(table, partner), about("partner", partner.id), orThrow);
     for (const agreement of registry.agreements) {
       await this.commit(
         [createOnly(table, { ...agreementItem(agreement), revision: 1 })],
         about("agreement", agreement.id),
+        orThrow,
       );
     }
     await this.commit(
       [replaceRevision(table, { ...keys.routing(), data: { rules: registry.rules } }, 0)],
       about("routing_rules", "all"),
+      orThrow,
     );
   }
 
@@ -267,13 +274,7 @@ export class DynamoRegistryStore implements RegistryStore {
     const writes = partnerWrites(this.tables.data, partner);
     if (secrets) writes.push(this.secretsWrite(partner.id, secrets));
     writes.push(...this.contactSecretsWrites(partner.id, contactSecrets));
-    try {
-      await this.commit(writes, events);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return error.index === 0 ? "id_taken" : "client_taken";
-      throw error;
-    }
+    return this.commit(writes, events, (failed) => (failed.index === 0 ? "id_taken" : "client_taken"));
   }
 
   async updatePartner(
@@ -291,13 +292,7 @@ export class DynamoRegistryStore implements RegistryStore {
     ];
     if (secrets) writes.push(this.secretsWrite(next.id, secrets));
     writes.push(...this.contactSecretsWrites(next.id, contactSecrets));
-    try {
-      await this.commit(writes, events);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return error.index === 0 ? "conflict" : "client_taken";
-      throw error;
-    }
+    return this.commit(writes, events, (failed) => (failed.index === 0 ? "conflict" : "client_taken"));
   }
 
   getAgreement(id: string): Promise<Versioned<Agreement> | null> {
@@ -313,13 +308,7 @@ export class DynamoRegistryStore implements RegistryStore {
     expectedRevision: number,
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
-    try {
-      await this.commit([replaceRevision(this.tables.data, agreementItem(next), expectedRevision)], events);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+    return this.commit([replaceRevision(this.tables.data, agreementItem(next), expectedRevision)], events);
   }
 
   async replaceRoutingRules(
@@ -327,16 +316,10 @@ export class DynamoRegistryStore implements RegistryStore {
     expectedRevision: number,
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
-    try {
-      await this.commit(
-        [replaceRevision(this.tables.data, { ...keys.routing(), data: { rules } }, expectedRevision)],
-        events,
-      );
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+    return this.commit(
+      [replaceRevision(this.tables.data, { ...keys.routing(), data: { rules } }, expectedRevision)],
+      events,
+    );
   }
 
   async calendar(area: string): Promise<Versioned<Calendar>> {
@@ -348,21 +331,7 @@ export class DynamoRegistryStore implements RegistryStore {
     expectedRevision: number,
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
-    try {
-      await this.commit(
-        [
-          replaceRevision(
-            this.tables.data,
-            { ...keys.calendar(calendar.area), data: calendar },
-            expectedRevision,
-          ),
-        ],
-        events,
-      );
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+    const item = { ...keys.calendar(calendar.area), data: calendar };
+    return this.commit([replaceRevision(this.tables.data, item, expectedRevision)], events);
   }
 }

@@ -7,7 +7,7 @@ import type {
   NotificationRecord,
   RetentionStore,
 } from "../../ports.js";
-import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
+import { type CommitOptions, commitOrConflict, type Write } from "./commit.js";
 import { itemKeys } from "./items.js";
 import { INDEX, type TableNames } from "./tables.js";
 
@@ -158,13 +158,7 @@ export class DynamoRetentionStore implements RetentionStore {
     );
   }
 
-  private async commit(writes: Write[], events: AuditDraft[]): Promise<"ok" | "conflict"> {
-    try {
-      await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+  private commit(writes: Write[], events: AuditDraft[]): Promise<"ok" | "conflict"> {
+    return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
   }
 }

@@ -1,11 +1,9 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import type { Delivery, Escalation, NotificationRecord, Page, TimelinessStore } from "../../ports.js";
-import { type CommitOptions, commitWithAudit, type Write, WriteConditionFailed } from "./commit.js";
-import { notErasedSince } from "./concern-store.js";
+import { type CommitOptions, commitOrConflict, type Write } from "./commit.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
-import { deliveryItem, escalationItem, notificationItem } from "./items.js";
-import { createOnly } from "./registry-store.js";
+import { createOnly, deliveryItem, escalationItem, notificationIfStatus } from "./items.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 /** The due queue, the push outbox and escalations: the hub's work that runs on a clock. */
@@ -44,26 +42,12 @@ export class DynamoTimelinessStore implements TimelinessStore {
     deliveries: Delivery[],
   ): Promise<"ok" | "conflict"> {
     const writes: Write[] = [
-      {
-        Put: {
-          TableName: this.tables.data,
-          Item: notificationItem(next),
-          // The copy came from the due index: one read before an erasure must not restore the payload.
-          ConditionExpression: `#data.#status = :delivered${notErasedSince(next)}`,
-          ExpressionAttributeNames: { "#data": "data", "#status": "status" },
-          ExpressionAttributeValues: { ":delivered": "delivered" },
-        },
-      },
+      // The copy came from the due index: one read before an erasure must not restore the payload.
+      notificationIfStatus(this.tables.data, next, "delivered"),
       createOnly(this.tables.data, escalationItem(escalation)),
       ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
     ];
-    try {
-      await commitWithAudit(this.doc, this.tables, writes, events, this.commitOptions);
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof WriteConditionFailed) return "conflict";
-      throw error;
-    }
+    return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
   }
 
   async recordEscalation(escalation: Escalation): Promise<void> {
