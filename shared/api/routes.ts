@@ -404,7 +404,7 @@ export const routes = [
     scope: null,
     summary: "This OpenAPI 3.1 document",
     tags: ["Hub"],
-    responses: { 200: { description: "The OpenAPI document." } },
+    responses: { 200: { description: "The OpenAPI document.", contentType: "application/json" } },
     errors: [],
   },
   {

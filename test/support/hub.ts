@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../infra/local/dynamodb-local.js";
 import { mintToken } from "../../infra/local/token.js";
+import { OpenApiCheck } from "./openapi-check.js";
 
 export interface Hub {
   url: string;
@@ -96,6 +97,7 @@ export async function call(
   }
   const response = await fetch(`${hub.url}${path}`, { method, headers, body });
   const text = await response.text();
+  await checkAgainstDocument(hub, { method, path, status: response.status, headers: response.headers, text });
   let json: unknown = null;
   try {
     json = text ? JSON.parse(text) : null;
@@ -108,4 +110,25 @@ export async function call(
     text,
     json: json as Record<string, unknown> & { items?: unknown[] },
   };
+}
+
+const documents = new WeakMap<Hub, Promise<OpenApiCheck>>();
+
+/**
+ * Every answer a test receives through `call` must be what the served OpenAPI document says
+ * (status, content type, headers, body schema); a mismatch fails the test that made the call.
+ * The document is fetched once per hub.
+ */
+async function checkAgainstDocument(hub: Hub, answer: Parameters<OpenApiCheck["problems"]>[0]) {
+  let check = documents.get(hub);
+  if (!check) {
+    check = fetch(`${hub.url}/v1/openapi.json`)
+      .then((r) => r.json())
+      .then((doc) => new OpenApiCheck(doc as Record<string, unknown>));
+    documents.set(hub, check);
+  }
+  const problems = (await check).problems(answer);
+  if (problems.length > 0) {
+    throw new Error(`The answer is not what the OpenAPI document declares:\n  ${problems.join("\n  ")}`);
+  }
 }
