@@ -1,9 +1,10 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { type AuditDraft, type AuditEvent, chain, GENESIS_HASH, type ShardHead } from "../../domain/audit.js";
+import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { type AuditDraft, type AuditEvent, chain } from "../../domain/audit.js";
 import { serviceUnavailable } from "../../errors.js";
-import { ShardWriters } from "./shard-writers.js";
-import { AUDIT_INDEX_KEYS, INDEX, type TableNames } from "./tables.js";
+import { auditItem, readHead } from "./audit-items.js";
+import { type ShardSlot, ShardWriters } from "./shard-writers.js";
+import type { TableNames } from "./tables.js";
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
@@ -89,42 +90,7 @@ function isAmbiguous(error: unknown): boolean {
   );
 }
 
-/** The audit item: the event's members as top-level attributes, plus the index keys. */
-/** Time, then place in the chain: unique, and of one length, so "just after" is a suffix away. */
-export function sortKeyOf(event: Pick<AuditEvent, "at" | "shard" | "seq">): string {
-  return `${event.at}#${String(event.shard).padStart(4, "0")}#${String(event.seq).padStart(12, "0")}`;
-}
-
-export function auditItem(event: AuditEvent): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...event, sortKey: sortKeyOf(event) };
-  if (event.subjectId) item[AUDIT_INDEX_KEYS[INDEX.bySubject]] = event.subjectId;
-  if (event.concernId) item[AUDIT_INDEX_KEYS[INDEX.byConcern]] = event.concernId;
-  if (event.recipientId) item[AUDIT_INDEX_KEYS[INDEX.byRecipient]] = event.recipientId;
-  if (event.actor.partnerId) item[AUDIT_INDEX_KEYS[INDEX.byActor]] = event.actor.partnerId;
-  item[AUDIT_INDEX_KEYS[INDEX.byDay]] = event.at.slice(0, 10);
-  return item;
-}
-
-export async function readHead(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  shard: number,
-): Promise<ShardHead> {
-  const out = await doc.send(
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: "#shard = :shard",
-      ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq", "#hash": "hash" },
-      ExpressionAttributeValues: { ":shard": shard },
-      ProjectionExpression: "#seq, #hash",
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
-  );
-  const last = out.Items?.[0] as { seq: number; hash: string } | undefined;
-  return last ? { shard, seq: last.seq, hash: last.hash } : { shard, seq: 0, hash: GENESIS_HASH };
-}
+export { auditItem, readHead, sortKeyOf } from "./audit-items.js";
 
 /**
  * What to do after a failed attempt: "rebuild" (another writer took our seq, a conflict or a
@@ -171,6 +137,13 @@ function auditPuts(table: string, events: readonly AuditEvent[]): Write[] {
   }));
 }
 
+/**
+ * The caller's writes, or, when one of them depends on the audit shard the events go to (the
+ * registry epoch's copy), a function of it; the same number of writes for every shard, so a
+ * failed condition's index means the same whichever shard was taken.
+ */
+export type ShardWrites = readonly Write[] | ((shard: number) => readonly Write[]);
+
 /** What one attempt sent: kept so that a lost answer is resent byte for byte. */
 interface Attempt {
   shard: number;
@@ -179,51 +152,53 @@ interface Attempt {
   token: string;
 }
 
-/**
- * One attempt, as the shard's only writer in this process: chained on the head this process
- * knows (read only when unknown), or, after a lost answer, the same items again. On success
- * the shard's head moves to the last event; when another writer may have moved it, it is
- * forgotten. Returns the events, or the failure and the attempt to resend.
- */
-async function attemptOnce(
+/** The items for `slot`'s shard: chained on the head this process knows, read only when unknown. */
+async function build(
   doc: DynamoDBDocumentClient,
   table: string,
-  writes: readonly Write[],
+  slot: ShardSlot,
+  own: readonly Write[],
+  drafts: readonly AuditDraft[],
+): Promise<Attempt> {
+  if (drafts.length > 0) slot.head ??= await readHead(doc, table, slot.shard);
+  const events = slot.head && drafts.length > 0 ? chain(drafts, slot.head) : [];
+  return { shard: slot.shard, items: [...own, ...auditPuts(table, events)], events, token: randomUUID() };
+}
+
+type Outcome = { events: AuditEvent[] } | { error: unknown; resend: Attempt | null };
+
+/**
+ * One attempt, as the shard's only writer in this process: freshly built, or, after a lost
+ * answer, the same items again. On success the shard's head moves to the last event; when
+ * another writer may have moved it, it is forgotten.
+ */
+function attemptOnce(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  writes: ShardWrites,
   drafts: readonly AuditDraft[],
   options: CommitOptions,
   resend: Attempt | null,
-): Promise<{ events: AuditEvent[] } | { error: unknown; resend: Attempt | null }> {
+): Promise<Outcome> {
   const writers = options.writers ?? new ShardWriters();
-  return writers.exclusive(
-    table,
-    options.shards,
-    async (slot) => {
-      let attempt = resend;
-      if (attempt === null) {
-        if (drafts.length > 0) slot.head ??= await readHead(doc, table, slot.shard);
-        const events = slot.head && drafts.length > 0 ? chain(drafts, slot.head) : [];
-        attempt = {
-          shard: slot.shard,
-          items: [...writes, ...auditPuts(table, events)],
-          events,
-          token: randomUUID(),
-        };
-      }
-      try {
-        await doc.send(
-          new TransactWriteCommand({ TransactItems: attempt.items, ClientRequestToken: attempt.token }),
-        );
-        const last = attempt.events.at(-1);
-        if (last) slot.head = { shard: last.shard, seq: last.seq, hash: last.hash };
-        return { events: attempt.events };
-      } catch (error: unknown) {
-        // Whether another writer took our seq or the answer was lost, the head is no longer known.
-        if (tookOurSeq(error, writes.length) || isAmbiguous(error)) slot.head = null;
-        return { error, resend: isAmbiguous(error) ? attempt : null };
-      }
-    },
-    resend?.shard,
-  );
+  const work = async (slot: ShardSlot): Promise<Outcome> => {
+    const own = typeof writes === "function" ? writes(slot.shard) : writes;
+    const attempt = resend ?? (await build(doc, table, slot, own, drafts));
+    try {
+      await doc.send(
+        new TransactWriteCommand({ TransactItems: attempt.items, ClientRequestToken: attempt.token }),
+      );
+      const last = attempt.events.at(-1);
+      if (last) slot.head = { shard: last.shard, seq: last.seq, hash: last.hash };
+      return { events: attempt.events };
+    } catch (error: unknown) {
+      // Whether another writer took our seq or the answer was lost, the head is no longer known.
+      const ambiguous = isAmbiguous(error);
+      if (ambiguous || tookOurSeq(error, own.length)) slot.head = null;
+      return { error, resend: ambiguous ? attempt : null };
+    }
+  };
+  return writers.exclusive(table, options.shards, work, resend?.shard);
 }
 
 /** Another writer appended to the shard first: one of the audit puts found its seq taken. */
@@ -245,10 +220,11 @@ function tookOurSeq(error: unknown, ownWrites: number): boolean {
 export async function commitWithAudit(
   doc: DynamoDBDocumentClient,
   tables: TableNames,
-  writes: readonly Write[],
+  writes: ShardWrites,
   drafts: readonly AuditDraft[],
   options: CommitOptions = DEFAULT_COMMIT_OPTIONS,
 ): Promise<AuditEvent[]> {
+  const ownWrites = (typeof writes === "function" ? writes(0) : writes).length;
   const sleep = options.sleep ?? defaultSleep;
   const started = Date.now();
   const elapsed = options.elapsed ?? (() => Date.now() - started);
@@ -259,7 +235,7 @@ export async function commitWithAudit(
     if ("events" in outcome) return outcome.events;
     // Throws what retrying cannot mend; a lost answer goes again under the same token (DynamoDB
     // applies a token once), anything else is rebuilt on the head as it then is.
-    if (nextStep(outcome.error, writes.length) === "rebuild") resend = null;
+    if (nextStep(outcome.error, ownWrites) === "rebuild") resend = null;
     else resend = outcome.resend;
     const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 16));
     const delay = randomInt(cap + 1);
@@ -277,7 +253,7 @@ export async function commitWithAudit(
 export async function commitGuarded<R extends string>(
   doc: DynamoDBDocumentClient,
   tables: TableNames,
-  writes: readonly Write[],
+  writes: ShardWrites,
   drafts: readonly AuditDraft[],
   options: CommitOptions | undefined,
   onCondition: (failed: WriteConditionFailed) => R,
