@@ -8,10 +8,9 @@ import {
   subjectReportCsv,
 } from "../shared/app/audit.js";
 import { decideBreach, listBreaches, readBreach, recallNotification } from "../shared/app/breaches.js";
-import { listCheckpoints, verifyTrail, writeCheckpoint } from "../shared/app/checkpoints.js";
+import { checkpointNow, listCheckpoints, verifyTrail } from "../shared/app/checkpoints.js";
 import { listReviews, readReview, recordFinding } from "../shared/app/reviews.js";
 import { timelinessFigures } from "../shared/app/timeliness.js";
-import { serviceUnavailable } from "../shared/errors.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
 import { wired } from "./wiring.js";
 
@@ -22,23 +21,8 @@ const isExportPosition = (v: unknown): v is ExportPosition =>
   Number.isInteger((v as ExportPosition | null)?.seq);
 const utc = (at: string | undefined) => (at === undefined ? undefined : new Date(at).toISOString());
 
-export const handler = createHttpHandler<
-  | "queryAuditEvents"
-  | "exportAudit"
-  | "verifyAudit"
-  | "listCheckpoints"
-  | "createCheckpoint"
-  | "checkpointKeys"
-  | "subjectReport"
-  | "listReviews"
-  | "readReview"
-  | "recordReviewFinding"
-  | "timelinessFigures"
-  | "recallNotification"
-  | "listBreaches"
-  | "readBreach"
-  | "decideBreach"
->(
+export const handler = createHttpHandler(
+  "audit",
   {
     async recallNotification({ caller, params, body }) {
       return { status: 200, body: await recallNotification(w, caller, params.id, body.reason, body.note) };
@@ -84,12 +68,8 @@ export const handler = createHttpHandler<
       return { status: 200, body: await listCheckpoints(w, query.cursor, query.limit ?? 100) };
     },
     async createCheckpoint() {
-      const checkpoint = await writeCheckpoint(w, true);
-      if (!checkpoint) throw serviceUnavailable("No checkpoint could be written; try again.");
-      return {
-        status: 201,
-        body: { number: checkpoint.number, checkpoint: checkpoint.jws, payload: checkpoint.payload },
-      };
+      // The checkpointer writes it (the only writer of checkpoint rows); this function asks.
+      return { status: 201, body: await checkpointNow(w.checkpointRequester) };
     },
     async checkpointKeys() {
       return {

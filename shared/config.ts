@@ -30,6 +30,8 @@ export const ENV = {
   /** The local hub's checkpoint key pair, inline (set by the local runtime). */
   checkpointKey: "LANTERN_CHECKPOINT_KEY",
   checkpointSeconds: "LANTERN_CHECKPOINT_SECONDS",
+  /** On AWS, the checkpointer function the audit function asks for a checkpoint on demand. */
+  checkpointerFunction: "LANTERN_CHECKPOINTER_FUNCTION",
   sweepSeconds: "LANTERN_SWEEP_SECONDS",
   /** Drills and tests only: retry delays in ms from the first attempt, comma-separated. */
   retrySchedule: "LANTERN_WEBHOOK_RETRY_SCHEDULE_MS",

@@ -232,6 +232,23 @@ export interface CheckpointStore {
   heads(): Promise<ShardHead[]>;
 }
 
+/**
+ * Asks the checkpointer for a checkpoint now. The checkpointer is the only writer of
+ * checkpoint rows, so whoever serves `POST /v1/audit/checkpoints` asks it rather than write
+ * one: null when none could be written.
+ */
+export interface CheckpointRequester {
+  requestCheckpoint(): Promise<StoredCheckpoint | null>;
+}
+
+/** What the checkpointer is asked (on demand; its schedule sends an EventBridge event instead) and answers. */
+export interface CheckpointRequest {
+  force: true;
+}
+export interface CheckpointAnswer {
+  checkpoint: StoredCheckpoint | null;
+}
+
 export interface TimelinessStore {
   /** Notifications still `delivered` whose due time is at or before `now`, oldest due first. */
   overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]>;

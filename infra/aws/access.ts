@@ -29,8 +29,11 @@ export interface GroupAccess {
   audit: TableAccess;
   /** Whether the group computes pseudonymous subject ids. */
   subjectKey: boolean;
-  /** Whether the group signs audit checkpoints (and serves their public keys). */
-  checkpointSigning: boolean;
+  /**
+   * The checkpoint key: `sign` (the checkpointer alone, which also reads the public key),
+   * `publicKey` (serves the key set and verifies the trail), or none.
+   */
+  checkpointKey: "sign" | "publicKey" | "none";
 }
 
 const NONE: TableAccess = { table: [], indexes: [] };
@@ -51,14 +54,14 @@ export const ACCESS: Record<Group, GroupAccess> = {
     data: { table: ["GetItem", "BatchGetItem", "PutItem"], indexes: [INDEX.gsi1] },
     audit: { table: ["Query", "PutItem"], indexes: [] },
     subjectKey: true,
-    checkpointSigning: false,
+    checkpointKey: "none",
   },
   notifications: {
     // The inbox (Query on gsi1/gsi2), opening (GetItem), transitions (conditional Put).
     data: { table: ["GetItem", "PutItem"], indexes: [INDEX.gsi1, INDEX.gsi2] },
     audit: { table: ["Query", "PutItem"], indexes: [] },
     subjectKey: false,
-    checkpointSigning: false,
+    checkpointKey: "none",
   },
   registry: {
     // Partners, agreements, routing rules: GetItem, lists on gsi1, conditional Puts, and
@@ -66,36 +69,38 @@ export const ACCESS: Record<Group, GroupAccess> = {
     data: { table: ["GetItem", "PutItem", "DeleteItem"], indexes: [INDEX.gsi1] },
     audit: { table: ["Query", "PutItem"], indexes: [] },
     subjectKey: false,
-    checkpointSigning: false,
+    checkpointKey: "none",
   },
   audit: {
-    // Shards and the auditors' indexes; checkpoints (Query, conditional Put on the audit
-    // table, signed with the checkpoint key); the break-glass review queue (gsi1/gsi2,
-    // GetItem, the finding's conditional Put); appends audit_exported and review events.
+    // Shards and the auditors' indexes; checkpoints (Query; a new one is the checkpointer's
+    // to write, asked by invoking it); the break-glass review queue (gsi1/gsi2, GetItem, the
+    // finding's conditional Put); appends audit_exported and review events. The checkpoint
+    // key's public half only: the key set and verification.
     data: { table: ["GetItem", "PutItem"], indexes: [INDEX.gsi1, INDEX.gsi2] },
     audit: { table: ["Query", "PutItem"], indexes: Object.keys(AUDIT_INDEX_KEYS) },
     subjectKey: false,
-    checkpointSigning: true,
+    checkpointKey: "publicKey",
   },
   public: {
     // Health: one GetItem proves the store answers.
     data: { table: ["GetItem"], indexes: [] },
     audit: NONE,
     subjectKey: false,
-    checkpointSigning: false,
+    checkpointKey: "none",
   },
 };
 
 /**
  * The checkpointer (functions/checkpointer.ts, on a schedule): reads each shard's head and
  * the latest checkpoint (Query), appends the next checkpoint (conditional PutItem, shard -1),
- * signs it with the checkpoint key. No data table, no index, no subject key.
+ * signs it with the checkpoint key. No data table, no index, no subject key. It is invoked by
+ * its schedule and, synchronously, by the audit function for `POST /v1/audit/checkpoints`.
  */
 export const CHECKPOINTER_ACCESS: GroupAccess = {
   data: NONE,
   audit: { table: ["Query", "PutItem"], indexes: [] },
   subjectKey: false,
-  checkpointSigning: true,
+  checkpointKey: "sign",
 };
 
 /**
@@ -114,7 +119,7 @@ export const SWEEPER_ACCESS: GroupAccess = {
   data: { table: ["GetItem", "PutItem", "UpdateItem", "DeleteItem"], indexes: [INDEX.gsi3] },
   audit: { table: ["Query", "PutItem"], indexes: [INDEX.byConcern] },
   subjectKey: false,
-  checkpointSigning: false,
+  checkpointKey: "none",
 };
 
 /**
@@ -127,7 +132,7 @@ export const DELIVERER_ACCESS: GroupAccess = {
   data: { table: ["GetItem", "PutItem"], indexes: [INDEX.gsi3] },
   audit: NONE,
   subjectKey: false,
-  checkpointSigning: false,
+  checkpointKey: "none",
 };
 
 /**
@@ -216,13 +221,17 @@ export function grantGroupAccess(role: iam.IRole, access: GroupAccess, targets: 
     );
   }
   if (statements.length > 0) statements.push(keyUseStatement(targets.key));
-  if (access.checkpointSigning) {
+  if (access.checkpointKey === "sign") {
     statements.push(
       new iam.PolicyStatement({
         actions: ["kms:Sign"],
         resources: [targets.checkpointKey.keyArn],
         conditions: { StringEquals: { "kms:SigningAlgorithm": "ECDSA_SHA_256" } },
       }),
+    );
+  }
+  if (access.checkpointKey !== "none") {
+    statements.push(
       new iam.PolicyStatement({ actions: ["kms:GetPublicKey"], resources: [targets.checkpointKey.keyArn] }),
     );
   }
@@ -255,15 +264,14 @@ export const AUDIT_MUTATIONS = [
 ];
 
 /**
- * Who may write checkpoint rows (the audit table's shard -1): the checkpointer, which writes
- * nothing else, and the audit function, for `POST /v1/audit/checkpoints` (both hold the
- * checkpoint signing key; a row without a valid signature fails verification anyway). Every
- * other role is denied them.
+ * Who may write checkpoint rows (the audit table's shard -1): the checkpointer alone, which
+ * writes nothing else and alone holds the signing key. The audit function asks it for
+ * `POST /v1/audit/checkpoints` (lambda:InvokeFunction on that one function). Every other
+ * role is denied them.
  */
-export type CheckpointWriting = "never" | "also" | "only";
+export type CheckpointWriting = "never" | "only";
 export const CHECKPOINT_WRITERS: Partial<Record<string, CheckpointWriting>> = {
   checkpointer: "only",
-  audit: "also",
 };
 /** The checkpoint partition as IAM's `dynamodb:LeadingKeys` sees it (the key's text). */
 const CHECKPOINT_PARTITION = "-1";

@@ -202,6 +202,15 @@ export class LanternStack extends Stack {
       environment: appEnvironment,
     });
     grantGroupAccess(checkpointer.role, CHECKPOINTER_ACCESS, grantTargets);
+    // POST /v1/audit/checkpoints: the audit function asks the checkpointer, the only writer of
+    // checkpoint rows, by invoking that one function (its unqualified ARN: no version wildcard).
+    groups.audit.fn.addEnvironment(ENV.checkpointerFunction, checkpointer.fn.functionName);
+    groups.audit.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ["lambda:InvokeFunction"],
+        resources: [checkpointer.fn.functionArn],
+      }),
+    );
     const auditArchiver = new LanternFunction(this, "AuditArchiverFunction", {
       ...common,
       entry: entries.auditArchiver,

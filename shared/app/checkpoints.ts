@@ -3,6 +3,7 @@ import { verifyAudit } from "../domain/verify.js";
 import { badRequest, serviceUnavailable } from "../errors.js";
 import type {
   AuditStore,
+  CheckpointRequester,
   CheckpointSigner,
   CheckpointStore,
   Clock,
@@ -39,6 +40,18 @@ export async function writeCheckpoint(
     if ((await deps.checkpoints.appendCheckpoint(checkpoint)) === "ok") return checkpoint;
   }
   throw serviceUnavailable("Another checkpoint is being written; try again.", 1);
+}
+
+/** The local adapter of the requester: the checkpointer's own code, run in this process. */
+export function inProcessCheckpointer(deps: CheckpointDeps): CheckpointRequester {
+  return { requestCheckpoint: () => writeCheckpoint(deps, true) };
+}
+
+/** `POST /v1/audit/checkpoints`: the checkpointer signs one now, or the caller retries. */
+export async function checkpointNow(requester: CheckpointRequester) {
+  const checkpoint = await requester.requestCheckpoint();
+  if (!checkpoint) throw serviceUnavailable("No checkpoint could be written; try again.");
+  return { number: checkpoint.number, checkpoint: checkpoint.jws, payload: checkpoint.payload };
 }
 
 export async function listCheckpoints(deps: CheckpointDeps, cursor: string | undefined, limit: number) {

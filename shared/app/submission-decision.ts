@@ -1,3 +1,4 @@
+import type { ResponseBody } from "../api/operations.js";
 import { evaluate } from "../domain/agreements.js";
 import type { AuditDraft } from "../domain/audit.js";
 import type { Calendar } from "../domain/calendar.js";
@@ -27,7 +28,7 @@ import type {
 import { actorOf, type Caller } from "./context.js";
 import { type BaseEvent, breakGlassReviews, disclose } from "./submission-disclosures.js";
 import { pushesFor } from "./timeliness.js";
-import { type Withheld, withheldDecisions, withholdings } from "./withhold.js";
+import { withheldDecisions, withholdings } from "./withhold.js";
 
 /**
  * How one submission is decided on a registry snapshot: routed, each route evaluated against
@@ -60,23 +61,8 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 /** How long a repeated Idempotency-Key answers with the first response. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
-export interface SubmissionResult {
-  id: string;
-  subjectId: string;
-  receivedAt: string;
-  notifications: {
-    id: string;
-    recipientId: string;
-    agreement: { id: string; version: number } | null;
-    dataCategories: string[];
-    dueBy: string;
-    status: string;
-    breakGlass: boolean;
-  }[];
-  refusals: { recipientId: string; reason: RefusalReason }[];
-  withheld: Withheld[];
-  unresolvedRoutes: ConcernRecord["unresolvedRoutes"];
-}
+/** The receipt, as the route table's 201 response declares it (ConcernReceiptSchema). */
+export type SubmissionResult = ResponseBody<"submitConcern", 201>;
 
 export function routesOf(
   concern: ConcernSubmission,

@@ -84,7 +84,9 @@ describe("the audit table's deny list", () => {
     });
 
     // Assess: the write path's transactions still append events; nothing else gets through.
-    expect(names).toEqual(expect.arrayContaining(["concerns", "notifications", "registry", "sweeper"]));
+    expect(names).toEqual(
+      expect.arrayContaining(["audit", "concerns", "notifications", "registry", "sweeper"]),
+    );
     expect(outcomes).toEqual(
       names.map((name) => ({
         name,
@@ -96,22 +98,47 @@ describe("the audit table's deny list", () => {
     );
   });
 
-  it("lets the checkpointer write checkpoints and nothing else, and the audit function checkpoints and transacted events", () => {
+  it("lets the checkpointer alone write checkpoint rows, and no event", () => {
     // Act
+    const names = Object.keys(dev.stack.functions) as (keyof LanternStack["functions"])[];
+    const writers = names.filter((name) => !deniedPut(statementsOf(name), auditArn(), checkpoint(null)));
     const checkpointer = statementsOf("checkpointer");
-    const audit = statementsOf("audit");
-    const outcomes = [checkpointer, audit].map((statements) => [
-      deniedPut(statements, auditArn(), checkpoint(null)),
-      deniedPut(statements, auditArn(), event(null)),
-      deniedPut(statements, auditArn(), event("TransactWriteItems")),
-    ]);
 
     // Assess
-    expect(outcomes).toEqual([
-      [false, true, true],
-      [false, true, false],
+    expect(writers).toEqual(["checkpointer"]);
+    expect(Object.keys(CHECKPOINT_WRITERS)).toEqual(["checkpointer"]);
+    expect([
+      deniedPut(checkpointer, auditArn(), event(null)),
+      deniedPut(checkpointer, auditArn(), event("TransactWriteItems")),
+    ]).toEqual([true, true]);
+  });
+
+  it("lets the audit function ask the checkpointer for a checkpoint: InvokeFunction on that one function", () => {
+    // Prepare
+    const checkpointer = dev.stack.functions.checkpointer.fn.node.defaultChild as CfnElement;
+    const auditFn = resources[ref(dev.stack.functions.audit.fn.node.defaultChild as CfnElement)] as Resource;
+    const invokers = Object.keys(dev.stack.functions).filter((name) =>
+      statementsOf(name as keyof LanternStack["functions"]).some(
+        (s) => s.Effect === "Allow" && actionsOf(s).some((a) => a.startsWith("lambda:")),
+      ),
+    );
+
+    // Act
+    const invoke = statementsOf("audit").filter((s) => actionsOf(s).some((a) => a.startsWith("lambda:")));
+
+    // Assess
+    expect(invokers).toEqual(["audit"]);
+    expect(invoke).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Action: "lambda:InvokeFunction",
+        Resource: { "Fn::GetAtt": [ref(checkpointer), "Arn"] },
+      }),
     ]);
-    expect(Object.keys(CHECKPOINT_WRITERS).sort()).toEqual(["audit", "checkpointer"]);
+    expect(
+      (auditFn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+        .LANTERN_CHECKPOINTER_FUNCTION,
+    ).toEqual({ Ref: ref(checkpointer) });
   });
 
   it("denies every role the table settings, TTL, backups, restores and deletion", () => {
