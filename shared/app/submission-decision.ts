@@ -126,15 +126,6 @@ export function decide(
     eraseAfter: retainUntil(baseEvent.at, retention.concernDays),
   });
   const response: StoredResponse = { statusCode: 201, body: receiptOf(record, notifications) };
-  // Push messages go into the outbox in the same transaction: none is lost, none is early.
-  const deliveries = notifications.flatMap((n) =>
-    pushesFor(
-      d.snapshot.partners.find((p) => p.id === n.recipientId),
-      "notification.created",
-      n,
-      now,
-    ),
-  );
   return {
     response,
     write: {
@@ -143,10 +134,22 @@ export function decide(
       events,
       idempotency: idempotencyOf(caller, d, response),
       reviews: [...breakGlassReviews(record, notifications, events), ...withheld.reviews],
-      deliveries,
+      deliveries: pushesOf(d.snapshot, notifications, now),
       registryEpoch: d.snapshot.epoch,
     },
   };
+}
+
+/** Push messages go into the outbox in the same transaction: none is lost, none is early. */
+function pushesOf(snapshot: RegistrySnapshot, notifications: readonly NotificationRecord[], now: Date) {
+  return notifications.flatMap((n) =>
+    pushesFor(
+      snapshot.partners.find((p) => p.id === n.recipientId),
+      "notification.created",
+      n,
+      now,
+    ),
+  );
 }
 
 /** Each route that is not withheld: a disclosure under its agreement, break glass, or a refusal. */
