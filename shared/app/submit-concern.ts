@@ -1,5 +1,6 @@
 import { canonicalJson, sha256Hex } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
+import { isDiscloser } from "../domain/recipients.js";
 import { ageOn } from "../domain/time.js";
 import { MAX_SUBJECT_AGE } from "../domain/vocabulary.js";
 import { conflict, type FieldError, forbidden, serviceUnavailable, validationFailed } from "../errors.js";
@@ -61,7 +62,7 @@ export async function submitConcern(
   concern: ConcernSubmission,
   idempotencyKey: string | undefined,
 ): Promise<StoredResponse> {
-  if (concern.breakGlass && caller.partner.type !== "police") {
+  if (concern.breakGlass && !isDiscloser(caller.partner)) {
     throw forbidden("Only a police force may break glass.");
   }
   const commitBy = Date.now() + SUBMISSION_BUDGET_MS;
