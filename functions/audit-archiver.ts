@@ -6,6 +6,7 @@ import { eventFromItem } from "../shared/adapters/dynamodb/audit-store.js";
 import { CHECKPOINT_SHARD } from "../shared/adapters/dynamodb/checkpoint-store.js";
 import { ConfigurationError, ENV } from "../shared/config.js";
 import { jsonLogger, type Logger } from "../shared/http/log.js";
+import { traced } from "../shared/http/tracing.js";
 
 /**
  * Copies every new audit event and checkpoint, as it is written, from the audit table's
@@ -127,6 +128,6 @@ const log = jsonLogger();
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const bucket = process.env[ARCHIVE_BUCKET_ENV];
   if (!bucket) throw new ConfigurationError(`${ARCHIVE_BUCKET_ENV} must be set.`);
-  s3 ??= new S3Client({});
+  s3 ??= traced(new S3Client({}));
   return archiveBatch(event, { s3, bucket, log });
 }

@@ -1,4 +1,5 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { emfLine } from "../shared/http/metrics.js";
 
 /**
  * Watches the audit table's stream. Audit events are only ever appended, and no application
@@ -20,24 +21,18 @@ function tableName(record: DynamoDBRecord): string {
 /** One EMF line per MODIFY or REMOVE; other records yield nothing. */
 export function mutationLines(event: DynamoDBStreamEvent, now: Date): string[] {
   return event.Records.filter((r) => r.eventName === "MODIFY" || r.eventName === "REMOVE").map((record) =>
-    JSON.stringify({
-      _aws: {
-        Timestamp: now.getTime(),
-        CloudWatchMetrics: [
-          {
-            Namespace: AUDIT_MUTATION_METRIC.namespace,
-            Dimensions: [[AUDIT_MUTATION_METRIC.dimension]],
-            Metrics: [{ Name: AUDIT_MUTATION_METRIC.name, Unit: "Count" }],
-          },
-        ],
+    emfLine(
+      AUDIT_MUTATION_METRIC,
+      1,
+      now,
+      { [AUDIT_MUTATION_METRIC.dimension]: tableName(record) },
+      {
+        eventName: record.eventName,
+        eventId: record.eventID,
+        key: record.dynamodb?.Keys,
+        byService: record.userIdentity?.type === "Service",
       },
-      [AUDIT_MUTATION_METRIC.dimension]: tableName(record),
-      [AUDIT_MUTATION_METRIC.name]: 1,
-      eventName: record.eventName,
-      eventId: record.eventID,
-      key: record.dynamodb?.Keys,
-      byService: record.userIdentity?.type === "Service",
-    }),
+    ),
   );
 }
 

@@ -21,23 +21,8 @@ const isExportPosition = (v: unknown): v is ExportPosition =>
   Number.isInteger((v as ExportPosition | null)?.seq);
 const utc = (at: string | undefined) => (at === undefined ? undefined : new Date(at).toISOString());
 
-export const handler = createHttpHandler<
-  | "queryAuditEvents"
-  | "exportAudit"
-  | "verifyAudit"
-  | "listCheckpoints"
-  | "createCheckpoint"
-  | "checkpointKeys"
-  | "subjectReport"
-  | "listReviews"
-  | "readReview"
-  | "recordReviewFinding"
-  | "timelinessFigures"
-  | "recallNotification"
-  | "listBreaches"
-  | "readBreach"
-  | "decideBreach"
->(
+export const handler = createHttpHandler(
+  "audit",
   {
     async recallNotification({ caller, params, body }) {
       return { status: 200, body: await recallNotification(w, caller, params.id, body.reason, body.note) };

@@ -1,5 +1,5 @@
 import { readConcern } from "../shared/app/concerns.js";
-import { submitConcern } from "../shared/app/submit-concern.js";
+import { type SubmissionResult, submitConcern } from "../shared/app/submit-concern.js";
 import { listEscalations } from "../shared/app/timeliness.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
 import { idempotencyKey } from "../shared/http/request.js";
@@ -11,12 +11,14 @@ const w = wired();
 const subjectKey = await w.subjectKey();
 const deps = { ...w, subjectKey };
 
-export const handler = createHttpHandler<"submitConcern" | "readConcern" | "listEscalations">(
+export const handler = createHttpHandler(
+  "concerns",
   {
     async submitConcern({ caller, body, headers }) {
       const result = await submitConcern(deps, caller, body, idempotencyKey(headers));
-      const id = (result.body as { id: string }).id;
-      return { status: result.statusCode, body: result.body, headers: { Location: `/v1/concerns/${id}` } };
+      // A first answer or its replay: either way the 201 receipt that was stored.
+      const receipt = result.body as SubmissionResult;
+      return { status: 201, body: receipt, headers: { Location: `/v1/concerns/${receipt.id}` } };
     },
     async listEscalations({ caller, query }) {
       return {

@@ -6,14 +6,8 @@ import { wired } from "./wiring.js";
 /** Lambda entry point for the partners' inbox. */
 const w = wired();
 
-export const handler = createHttpHandler<
-  | "listNotifications"
-  | "openNotification"
-  | "acknowledgeNotification"
-  | "recordOutcome"
-  | "listDeliveries"
-  | "redeliver"
->(
+export const handler = createHttpHandler(
+  "notifications",
   {
     async listNotifications({ caller, query }) {
       return {

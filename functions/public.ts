@@ -7,7 +7,8 @@ import { wired } from "./wiring.js";
 /** Lambda entry point for the routes that need no token: health, the OpenAPI document, key sets. */
 const w = wired();
 
-export const handler = createHttpHandler<"health" | "openapi" | "jwks">(
+export const handler = createHttpHandler(
+  "public",
   {
     async health() {
       try {

@@ -23,27 +23,8 @@ import { wired } from "./wiring.js";
 /** Lambda entry point for information governance's policy: partners, agreements, routing rules. */
 const w = wired();
 
-export const handler = createHttpHandler<
-  | "registerPartner"
-  | "listPartners"
-  | "readPartner"
-  | "updatePartner"
-  | "rotateWebhookSecret"
-  | "rotateEscalationContactWebhookSecret"
-  | "createAgreement"
-  | "listAgreements"
-  | "agreementCoverage"
-  | "readAgreement"
-  | "addAgreementVersion"
-  | "amendAgreementDraft"
-  | "activateAgreementVersion"
-  | "suspendAgreementVersion"
-  | "revokeAgreementVersion"
-  | "readRoutingRules"
-  | "replaceRoutingRules"
-  | "readCalendar"
-  | "replaceCalendar"
->(
+export const handler = createHttpHandler(
+  "registry",
   {
     registerPartner: async ({ caller, body }) => {
       const partner = await registerPartner(w, caller, body);

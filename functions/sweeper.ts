@@ -4,6 +4,7 @@ import { sweepErasures } from "../shared/app/retention.js";
 import { sweepOverdue } from "../shared/app/timeliness.js";
 import { METRICS } from "../shared/config.js";
 import { jsonLogger } from "../shared/http/log.js";
+import { emfLine } from "../shared/http/metrics.js";
 import { drainOutbox, timelinessDeps } from "./deliverer.js";
 import { wired } from "./wiring.js";
 
@@ -13,19 +14,7 @@ const log = jsonLogger();
 const OVERDUE_METRIC = METRICS.overdue;
 
 export function overdueMetricLine(overdue: number, now: Date): string {
-  return JSON.stringify({
-    _aws: {
-      Timestamp: now.getTime(),
-      CloudWatchMetrics: [
-        {
-          Namespace: OVERDUE_METRIC.namespace,
-          Dimensions: [[]],
-          Metrics: [{ Name: OVERDUE_METRIC.name, Unit: "Count" }],
-        },
-      ],
-    },
-    [OVERDUE_METRIC.name]: overdue,
-  });
+  return emfLine(OVERDUE_METRIC, overdue, now);
 }
 
 /**

@@ -3,16 +3,8 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { JWK } from "jose";
-import { DynamoAuditStore } from "../shared/adapters/dynamodb/audit-store.js";
-import { DynamoBreachStore } from "../shared/adapters/dynamodb/breach-store.js";
-import { DynamoCheckpointStore } from "../shared/adapters/dynamodb/checkpoint-store.js";
 import { documentClient } from "../shared/adapters/dynamodb/client.js";
-import { DEFAULT_COMMIT_OPTIONS } from "../shared/adapters/dynamodb/commit.js";
-import { DynamoConcernStore } from "../shared/adapters/dynamodb/concern-store.js";
-import { DynamoRegistryStore } from "../shared/adapters/dynamodb/registry-store.js";
-import { DynamoRetentionStore } from "../shared/adapters/dynamodb/retention-store.js";
-import { DynamoSubjectLinks } from "../shared/adapters/dynamodb/subject-links.js";
-import { DynamoTimelinessStore } from "../shared/adapters/dynamodb/timeliness-store.js";
+import { dynamoStores } from "../shared/adapters/dynamodb/stores.js";
 import { LambdaCheckpointRequester } from "../shared/adapters/lambda/checkpoint-requester.js";
 import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
@@ -22,6 +14,7 @@ import { auditShards, ConfigurationError, DEFAULTS, ENV, required, tableNames } 
 import { type AuthConfig, localKeys, remoteKeys } from "../shared/http/auth.js";
 import type { HttpDeps } from "../shared/http/lambda.js";
 import { jsonLogger } from "../shared/http/log.js";
+import { traced } from "../shared/http/tracing.js";
 import type { CheckpointRequester, CheckpointSigner, Clock, Ids } from "../shared/ports.js";
 
 /**
@@ -32,7 +25,7 @@ function checkpointSigner(env: NodeJS.ProcessEnv): CheckpointSigner {
   const kmsKeyId = env[ENV.checkpointKmsKeyId];
   if (kmsKeyId) {
     const previous = (env[ENV.checkpointPreviousKmsKeyIds] ?? "").split(",").filter(Boolean);
-    return new KmsCheckpointSigner(new KMSClient({}), kmsKeyId, previous);
+    return new KmsCheckpointSigner(traced(new KMSClient({})), kmsKeyId, previous);
   }
   const local = env[ENV.checkpointKey];
   if (!local) throw new ConfigurationError(`${ENV.checkpointKmsKeyId} must be set.`);
@@ -62,7 +55,7 @@ async function readKey(env: NodeJS.ProcessEnv, inlineName: string, arnName: stri
   if (inline) return decodeSubjectKey(inline, inlineName);
   const arn = env[arnName];
   if (!arn) throw new ConfigurationError(`${inlineName} or ${arnName} must be set.`);
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
+  const out = await traced(new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: arn }));
   if (!out.SecretString) throw new ConfigurationError(`The secret in ${arnName} has no value.`);
   return decodeSubjectKey(out.SecretString, arnName);
 }
@@ -85,16 +78,8 @@ function readCursorKey(env: NodeJS.ProcessEnv): Promise<Uint8Array> {
   return cursorKeyValue;
 }
 
-/**
- * Everything a function needs, built once per cold start from the environment. A missing or
- * malformed variable stops the cold start with a message naming it.
- */
-function build(env: NodeJS.ProcessEnv) {
-  const tables = tableNames(env);
-  const shards = auditShards(env);
-  const doc = documentClient(env[ENV.dynamodbEndpoint] || undefined, env);
-  const commit = { ...DEFAULT_COMMIT_OPTIONS, shards };
-
+/** The trusted issuer and its keys: a JWKS URL, or (locally) the key set inline. */
+function authConfig(env: NodeJS.ProcessEnv): { auth: AuthConfig; inlineJwks: string | undefined } {
   const issuer = required(env, ENV.issuer);
   const audience = env[ENV.audience] || DEFAULTS.audience;
   const jwksUrl = env[ENV.jwksUrl];
@@ -103,67 +88,63 @@ function build(env: NodeJS.ProcessEnv) {
   const keys = jwksUrl
     ? remoteKeys(jwksUrl)
     : localKeys(JSON.parse(inlineJwks as string) as { keys: object[] });
-  const auth: AuthConfig = { issuer, audience, keys };
+  return { auth: { issuer, audience, keys }, inlineJwks };
+}
 
-  const clock: Clock = { now: () => new Date() };
-  const ids: Ids = { next: (prefix) => `${prefix}_${randomUUID()}` };
-  const registry = new DynamoRegistryStore(doc, tables, commit);
-  const concerns = new DynamoConcernStore(doc, tables, commit);
-  const audit = new DynamoAuditStore(doc, tables.audit, shards);
-  const checkpoints = new DynamoCheckpointStore(doc, tables.audit, shards);
-  const timeliness = new DynamoTimelinessStore(doc, tables, commit);
-  const breaches = new DynamoBreachStore(doc, tables, commit);
-  const erasures = new DynamoRetentionStore(doc, tables, commit);
-  // Only the audit and checkpointer functions sign; the others never need the key.
+/** Only the audit and checkpointer functions sign; the others never read the key. */
+function lazySigner(env: NodeJS.ProcessEnv): CheckpointSigner {
   let signerValue: CheckpointSigner | undefined;
   const signerOf = () => {
     signerValue ??= checkpointSigner(env);
     return signerValue;
   };
-  const signer: CheckpointSigner = {
+  return {
     sign: (payload) => signerOf().sign(payload),
     publicKeys: () => signerOf().publicKeys(),
   };
+}
+
+/**
+ * Everything a function needs, built once per cold start from the environment. A missing or
+ * malformed variable stops the cold start with a message naming it.
+ */
+function build(env: NodeJS.ProcessEnv) {
+  const tables = tableNames(env);
+  // On AWS every DynamoDB call is a subsegment of the invocation's trace.
+  const doc = traced(documentClient(env[ENV.dynamodbEndpoint] || undefined, env), env);
+  const stores = dynamoStores(doc, tables, auditShards(env));
+  const { auth, inlineJwks } = authConfig(env);
+  const clock: Clock = { now: () => new Date() };
+  const ids: Ids = { next: (prefix) => `${prefix}_${randomUUID()}` };
+  const signer = lazySigner(env);
   // On AWS the audit function asks the checkpointer function; the local hub runs its code here.
   const checkpointerFunction = env[ENV.checkpointerFunction];
   const checkpointRequester: CheckpointRequester = checkpointerFunction
-    ? new LambdaCheckpointRequester(new LambdaClient({}), checkpointerFunction)
-    : inProcessCheckpointer({ clock, audit, checkpoints, signer });
-  const log = jsonLogger();
+    ? new LambdaCheckpointRequester(traced(new LambdaClient({})), checkpointerFunction)
+    : inProcessCheckpointer({ clock, audit: stores.audit, checkpoints: stores.checkpoints, signer });
   const http: HttpDeps = {
     auth: async () => auth,
-    registry,
+    registry: stores.registry,
     clock,
-    log,
+    log: jsonLogger(),
     cursorKey: () => readCursorKey(env),
   };
   // Plain http webhooks are for local development; on AWS the stack sets this to true.
   const webhookHttpsOnly = env[ENV.webhookHttpsOnly] === "true";
   return {
+    ...stores,
     webhookHttpsOnly,
     // Registration checks where a webhook host leads without holding the request for long.
     resolveHost: boundedResolver(systemResolver, 2_000),
-    timeliness,
-    breaches,
-    // Retention's erasure queue (the submission's retention policy is `retention`).
-    erasures,
     send: webhookSender({ httpsOnly: webhookHttpsOnly }),
     retrySchedule: retrySchedule(env),
-    checkpoints,
     checkpointRequester,
     signer,
     doc,
     tables,
     clock,
     ids,
-    registry,
-    concerns,
-    // One store serves the concern, notification and review ports: named for each use.
-    notifications: concerns,
-    reviews: concerns,
-    audit,
     subjectKey: () => readSubjectKey(env),
-    subjects: new DynamoSubjectLinks(doc, tables),
     http,
     publicJwks: inlineJwks ?? null,
   };

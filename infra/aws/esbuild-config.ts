@@ -1,6 +1,8 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Group, routes } from "../../shared/api/routes.js";
+import { type Group, routeGroups } from "../../shared/api/routes.js";
+
+export { routeGroups };
 
 /**
  * The one esbuild configuration every Lambda is bundled with: by the house construct at
@@ -53,9 +55,6 @@ export type AuxiliaryFunction =
 export type FunctionName = Group | AuxiliaryFunction;
 
 /** Route groups in the order the route table first names them: one function per group. */
-export function routeGroups(): Group[] {
-  return [...new Set(routes.map((r) => r.group))];
-}
 
 /**
  * Every Lambda entry file: one per route group, plus the authorizer, the audit stream guard,

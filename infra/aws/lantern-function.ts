@@ -7,6 +7,20 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { ESM_BANNER, NODE_TARGET, PROJECT_ROOT, SHARED_ESBUILD } from "./esbuild-config.js";
 
+/**
+ * Powertools for AWS Lambda (logger, metrics, tracer) in every function. Traces record neither
+ * responses nor errors (both may carry personal data) and the logger never logs the event; the
+ * AWS SDK clients are traced, so each DynamoDB, KMS, Secrets Manager and S3 call is a subsegment.
+ */
+export const POWERTOOLS_ENVIRONMENT = {
+  POWERTOOLS_SERVICE_NAME: "lantern",
+  POWERTOOLS_LOG_LEVEL: "INFO",
+  POWERTOOLS_LOGGER_LOG_EVENT: "false",
+  POWERTOOLS_TRACE_ENABLED: "true",
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
+  POWERTOOLS_TRACER_CAPTURE_ERROR: "false",
+} as const;
+
 /** Context flag for tests: inline stub code instead of running esbuild per function. */
 export const SKIP_BUNDLING_CONTEXT = "lantern:skipBundling";
 
@@ -71,7 +85,7 @@ export class LanternFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: "--enable-source-maps", ...props.environment },
+      environment: { NODE_OPTIONS: "--enable-source-maps", ...POWERTOOLS_ENVIRONMENT, ...props.environment },
       ...(skipBundling
         ? { code: lambda.Code.fromInline("export const handler = async () => ({});") }
         : {

@@ -21,7 +21,7 @@ import {
 } from "./dynamodb-local.js";
 import { checkpointKeys, cursorKey, issuerKey, subjectKey } from "./keys.js";
 import { CONSOLE_RESOURCE, type DevelopmentIssuer, developmentIssuer } from "./oidc.js";
-import { createLocalServer, type LambdaHandler } from "./server.js";
+import { createLocalServer, type LambdaHandler, loadGroupHandlers } from "./server.js";
 
 /**
  * `npm start`: the embedded hub. The same Lambda handlers as on AWS, behind a local HTTP
@@ -137,21 +137,7 @@ async function main(): Promise<void> {
       );
       if (seeded) say("Lantern: loaded the demo registry.");
     }
-    // The handler modules read their configuration when first imported, as on a cold start.
-    const [concerns, notifications, registryRoutes, audit, publicRoutes] = await Promise.all([
-      import("../../functions/concerns.js"),
-      import("../../functions/notifications.js"),
-      import("../../functions/registry.js"),
-      import("../../functions/audit.js"),
-      import("../../functions/public.js"),
-    ]);
-    Object.assign(handlers, {
-      concerns: concerns.handler,
-      notifications: notifications.handler,
-      registry: registryRoutes.handler,
-      audit: audit.handler,
-      public: publicRoutes.handler,
-    });
+    Object.assign(handlers, await loadGroupHandlers());
   } catch (error: unknown) {
     await dynamo?.stop();
     throw error;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { type Group, matchRoute } from "../../shared/api/routes.js";
+import { type Group, matchRoute, routeGroups } from "../../shared/api/routes.js";
 import { payloadTooLarge, serviceUnavailable } from "../../shared/errors.js";
 import { internalProblem, problemResponse } from "../../shared/http/problem.js";
 import { MAX_BODY_BYTES } from "../../shared/http/request.js";
@@ -62,6 +62,21 @@ export function toProxyEvent(req: IncomingMessage, body: Buffer, requestId: stri
       path: url.pathname,
     } as APIGatewayProxyEvent["requestContext"],
   };
+}
+
+/**
+ * Each route group's Lambda, functions/<group>.ts, found from the route table as the CDK app
+ * finds it (infra/aws/esbuild-config.ts), so a new group needs no list here. A module reads
+ * its configuration when first imported, as on a cold start: call this once the store is up.
+ */
+export async function loadGroupHandlers(): Promise<Record<Group, LambdaHandler>> {
+  const loaded = await Promise.all(
+    routeGroups().map(async (group) => {
+      const entry = (await import(`../../functions/${group}.js`)) as { handler: LambdaHandler };
+      return [group, entry.handler] as const;
+    }),
+  );
+  return Object.fromEntries(loaded) as Record<Group, LambdaHandler>;
 }
 
 function lambdaContext(requestId: string): Context {

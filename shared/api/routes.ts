@@ -85,12 +85,14 @@ export interface ResponseSpec {
   headers?: Record<string, HeaderSpec>;
 }
 
-const LOCATION: Record<string, HeaderSpec> = {
+// Literal (satisfies, not a type annotation), so a handler that leaves out a required header
+// fails the type check (shared/api/operations.ts).
+const LOCATION = {
   Location: { description: "The path of what was created.", required: true },
-};
-const CACHEABLE: Record<string, HeaderSpec> = {
+} as const satisfies Record<string, HeaderSpec>;
+const CACHEABLE = {
   "Cache-Control": { description: "`public, max-age=300`: key sets change rarely.", required: true },
-};
+} as const satisfies Record<string, HeaderSpec>;
 
 export interface RouteSpec {
   operationId: string;
@@ -423,6 +425,11 @@ export const routes = [
 export type Route = (typeof routes)[number];
 export type OperationId = Route["operationId"];
 export type OperationsOf<G extends Group> = Extract<Route, { group: G }>["operationId"];
+
+/** The groups the table has routes for: one Lambda each, its entry functions/<group>.ts. */
+export function routeGroups(): Group[] {
+  return [...new Set(routes.map((r) => r.group))];
+}
 
 /** Match a concrete path against the table's templates: the route and its path parameters. */
 export function matchRoute(

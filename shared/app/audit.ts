@@ -158,7 +158,7 @@ const REPORT_SECTION: Record<AuditAction, ReportSection | null> = {
 
 export interface SubjectReportEntry {
   at: string;
-  action: string;
+  action: AuditAction;
   recipientId: string | null;
   dataCategories: string[] | null;
   agreement: { id: string; version: number } | null;

@@ -1,3 +1,4 @@
+import type { ResponseBody } from "../api/operations.js";
 import { notFound } from "../errors.js";
 import type { ConcernStore } from "../ports.js";
 import type { Caller } from "./context.js";
@@ -6,7 +7,11 @@ import type { Caller } from "./context.js";
  * A concern as its discloser sees it: what was submitted, and where each notification stands
  * now (overdue ones included), so the force can chase a partner that has not responded.
  */
-export async function readConcern(store: ConcernStore, caller: Caller, id: string) {
+export async function readConcern(
+  store: ConcernStore,
+  caller: Caller,
+  id: string,
+): Promise<ResponseBody<"readConcern", 200>> {
   const concern = await store.getConcern(id);
   if (!concern || concern.discloserId !== caller.partner.id) throw notFound("No such concern.");
   const notifications = await store.getNotifications(concern.notificationIds);

@@ -1,7 +1,9 @@
+import type { ResponseBody } from "../api/operations.js";
 import { type Evaluation, evaluate } from "../domain/agreements.js";
 import { type AuditDraft, canonicalJson, payloadDigest, sha256Hex } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
 import { minimise } from "../domain/minimise.js";
+import { isDiscloser } from "../domain/recipients.js";
 import type { Agreement, Partner } from "../domain/registry.js";
 import {
   DEFAULT_BREAK_GLASS_RETENTION_DAYS,
@@ -31,7 +33,7 @@ import type {
 import { actorOf, auditDraft, type Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
 import { pushesFor } from "./timeliness.js";
-import { type Withheld, withheldDecisions, withholdings } from "./withhold.js";
+import { withheldDecisions, withholdings } from "./withhold.js";
 
 export interface SubmitDeps {
   clock: Clock;
@@ -73,23 +75,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** Officers' devices drift; a minute of skew is not "in the future". */
 const FUTURE_SKEW_MS = 60_000;
 
-export interface SubmissionResult {
-  id: string;
-  subjectId: string;
-  receivedAt: string;
-  notifications: {
-    id: string;
-    recipientId: string;
-    agreement: { id: string; version: number } | null;
-    dataCategories: string[];
-    dueBy: string;
-    status: string;
-    breakGlass: boolean;
-  }[];
-  refusals: { recipientId: string; reason: RefusalReason }[];
-  withheld: Withheld[];
-  unresolvedRoutes: ConcernRecord["unresolvedRoutes"];
-}
+/** The receipt, as the route table's 201 response declares it (ConcernReceiptSchema). */
+export type SubmissionResult = ResponseBody<"submitConcern", 201>;
 
 /** Rules that need the clock, so they live here rather than in the schema. */
 function checkAgainstClock(concern: ConcernSubmission, now: Date): void {
@@ -119,7 +106,7 @@ export async function submitConcern(
   concern: ConcernSubmission,
   idempotencyKey: string | undefined,
 ): Promise<StoredResponse> {
-  if (concern.breakGlass && caller.partner.type !== "police") {
+  if (concern.breakGlass && !isDiscloser(caller.partner)) {
     throw forbidden("Only a police force may break glass.");
   }
   const commitBy = Date.now() + SUBMISSION_BUDGET_MS;

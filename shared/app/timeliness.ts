@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type EncompassFigure, encompassFigure } from "../domain/encompass.js";
+import { isDiscloser } from "../domain/recipients.js";
 import type { Partner } from "../domain/registry.js";
 import { nextAttemptAt, signatureHeader, webhookBody } from "../domain/webhook.js";
 import type {
@@ -287,7 +288,7 @@ function percentile(sorted: readonly number[], p: number): number | null {
 
 /** Per partner and concern type: how many, acknowledged in time, overdue, and how fast. */
 export async function timelinessFigures(deps: TimelinessDeps, from: string, to: string) {
-  const partners = (await deps.registry.listPartners()).filter((p) => p.type !== "police");
+  const partners = (await deps.registry.listPartners()).filter((p) => !isDiscloser(p));
   const rows = [];
   const encompass: EncompassFigure[] = [];
   for (const partner of partners) {

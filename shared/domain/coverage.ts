@@ -1,3 +1,4 @@
+import { isDiscloser, resolverOf } from "./recipients.js";
 import type { Agreement, AgreementVersion, Partner, RoutingRule } from "./registry.js";
 import { DEFAULT_PURPOSE } from "./vocabulary.js";
 
@@ -25,13 +26,6 @@ export interface RuleCoverage {
   recipients: RecipientCoverage[];
   /** The rule reaches nobody in this area (no such partner registered). */
   unresolved: boolean;
-}
-
-function recipientsIn(rule: RoutingRule, area: string, partners: readonly Partner[]): Partner[] {
-  const selector = rule.recipient;
-  if ("partnerId" in selector) return partners.filter((p) => p.id === selector.partnerId);
-  const type = selector.resolve === "subject_school" ? "school" : selector.type;
-  return partners.filter((p) => p.type === type && p.areas.includes(area));
 }
 
 function authorising(
@@ -103,12 +97,12 @@ export function coverage(
   now: Date,
   withinMs: number,
 ): RuleCoverage[] {
-  const disclosers = partners.filter((p) => p.type === "police");
+  const disclosers = partners.filter(isDiscloser);
   const areas = [...new Set(disclosers.flatMap((p) => p.areas))].sort();
   const out: RuleCoverage[] = [];
   for (const rule of rules) {
     for (const area of areas) {
-      const recipients = recipientsIn(rule, area, partners);
+      const recipients = resolverOf(rule.recipient).inArea(rule.recipient, area, partners);
       const rows = disclosers
         .filter((d) => d.areas.includes(area))
         .flatMap((d) =>

@@ -1,8 +1,12 @@
 import type { ConcernSubmission } from "./concern.js";
 import type { DataCategory } from "./vocabulary.js";
 
-/** The minimised concern a recipient is shown: only the members its granted categories cover. */
-export interface Payload {
+/**
+ * The minimised concern a recipient is shown: only the members its granted categories cover.
+ * A type, not an interface, so it is a JSON object (`Record<string, unknown>`) where the
+ * response schemas say so.
+ */
+export type Payload = {
   subject?: {
     subjectId?: string;
     givenName?: string;
@@ -19,7 +23,7 @@ export interface Payload {
   riskFactors?: string[];
   voiceOfChild?: ConcernSubmission["voiceOfChild"];
   officer?: NonNullable<ConcernSubmission["officer"]>;
-}
+};
 
 /** Copy only the members that are present, so an absent member never appears as `undefined`. */
 function pick<T extends object, K extends keyof T>(

@@ -7,11 +7,13 @@ import type { UnresolvedRoute } from "./routing.js";
 import type {
   BreachCause,
   BreachStatus,
+  ConcernType,
   DataCategory,
   NotificationStatus,
   Outcome,
   RecallReason,
   RefusalReason,
+  RiskRating,
 } from "./vocabulary.js";
 
 /**
@@ -24,7 +26,7 @@ export interface NotificationRecord {
   recipientId: string;
   status: NotificationStatus;
   concernId: string;
-  concernType: string;
+  concernType: ConcernType;
   occurredAt: string;
   dueBy: string;
   agreement: { id: string; version: number } | null;
@@ -64,8 +66,8 @@ export interface ConcernRecord {
   submittedBy: Actor;
   receivedAt: string;
   subjectId: string;
-  concernType: string;
-  riskRating: string;
+  concernType: ConcernType;
+  riskRating: RiskRating;
   area: string;
   occurredAt: string;
   /** null once erased, after the concern retention period. */

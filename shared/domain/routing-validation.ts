@@ -1,4 +1,5 @@
 import type { Calendar } from "./calendar.js";
+import { resolverOf } from "./recipients.js";
 import type { Partner, RoutingRule } from "./registry.js";
 import { dueBy } from "./routing.js";
 import { RISK_RATINGS } from "./vocabulary.js";
@@ -7,26 +8,6 @@ import { RISK_RATINGS } from "./vocabulary.js";
 export interface RuleProblem {
   path: string;
   message: string;
-}
-
-function recipientProblem(rule: RoutingRule, partners: readonly Partner[]): RuleProblem | null {
-  const selector = rule.recipient;
-  if ("partnerId" in selector) {
-    return partners.some((p) => p.id === selector.partnerId)
-      ? null
-      : {
-          path: "/recipient/partnerId",
-          message: `no partner ${selector.partnerId} is registered: the rule can never match`,
-        };
-  }
-  // A school route falls back to the area's local authority for a child on no school's roll.
-  const types = selector.resolve === "subject_school" ? ["school", "local_authority"] : [selector.type];
-  const type = types.join(" or ");
-  if (type === "police")
-    return { path: "/recipient/type", message: "police are the discloser, not a recipient" };
-  return partners.some((p) => types.includes(p.type))
-    ? null
-    : { path: "/recipient", message: `no ${type} partner is registered: the rule can never match` };
 }
 
 function ageProblem(rule: RoutingRule): RuleProblem | null {
@@ -56,7 +37,7 @@ export function validateRules(rules: readonly RoutingRule[], partners: readonly 
     if (new Set(rule.concernTypes).size !== rule.concernTypes.length) {
       at({ path: "/concernTypes", message: "lists a concern type twice" });
     }
-    at(recipientProblem(rule, partners));
+    at(resolverOf(rule.recipient).problem(rule.recipient, partners));
     at(ageProblem(rule));
   });
   return problems;

@@ -1,5 +1,6 @@
 import { addWorkingTime, type Calendar, defaultCalendar, nonSchoolDays } from "./calendar.js";
 import type { ConcernSubmission } from "./concern.js";
+import { resolverOf } from "./recipients.js";
 import type { DueRule, Partner, RoutingRule } from "./registry.js";
 import { ageOn, nextSchoolDay, parseDuration } from "./time.js";
 import { DATA_CATEGORIES, type DataCategory, DEFAULT_PURPOSE } from "./vocabulary.js";
@@ -57,17 +58,6 @@ export function dueBy(
   return due.workingHours ? addWorkingTime(receivedAt, ms, calendar) : new Date(receivedAt.getTime() + ms);
 }
 
-/**
- * Whether the child is a registered pupil of a named education setting. A home-educated
- * child, one not on a roll, or one whose school is not known is the local authority's to
- * hear about (Domestic Abuse Act 2021 s49A).
- */
-export function onSchoolRoll(
-  subject: Pick<ConcernSubmission["subject"], "schoolId" | "educationStatus">,
-): boolean {
-  return subject.schoolId !== undefined && (subject.educationStatus ?? "on_roll") === "on_roll";
-}
-
 function conditionsMatch(rule: RoutingRule, input: RoutingInput): boolean {
   const conditions = rule.conditions;
   if (!conditions) return true;
@@ -84,22 +74,6 @@ function conditionsMatch(rule: RoutingRule, input: RoutingInput): boolean {
   return true;
 }
 
-function resolveRecipients(rule: RoutingRule, input: RoutingInput): Partner[] | UnresolvedRoute["reason"] {
-  const selector = rule.recipient;
-  if ("partnerId" in selector) {
-    const partner = input.partners.find((p) => p.id === selector.partnerId);
-    return partner ? [partner] : "partner_not_registered";
-  }
-  const areaType = selector.resolve === "area" ? selector.type : "local_authority";
-  if (selector.resolve === "subject_school" && onSchoolRoll(input.concern.subject)) {
-    const schoolId = input.concern.subject.schoolId;
-    const school = input.partners.find((p) => p.id === schoolId && p.type === "school");
-    return school ? [school] : "school_not_registered";
-  }
-  const inArea = input.partners.filter((p) => p.type === areaType && p.areas.includes(input.concern.area));
-  return inArea.length > 0 ? inArea : "no_partner_for_area";
-}
-
 /**
  * Which partners must hear about a concern. A rule whose conditions do not match is not a
  * route at all. When two rules reach the same partner it gets one notification: the union of
@@ -110,7 +84,7 @@ export function route(input: RoutingInput): { routes: Route[]; unresolved: Unres
   const unresolved: UnresolvedRoute[] = [];
   for (const rule of input.rules) {
     if (!rule.concernTypes.includes(input.concern.concernType) || !conditionsMatch(rule, input)) continue;
-    const recipients = resolveRecipients(rule, input);
+    const recipients = resolverOf(rule.recipient).resolve(rule.recipient, input);
     if (typeof recipients === "string") {
       unresolved.push({ ruleId: rule.id, reason: recipients });
       continue;

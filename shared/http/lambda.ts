@@ -1,14 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type { z } from "zod";
-import {
-  type Route as AnyRoute,
-  matchRoute,
-  type OperationId,
-  type RouteSpec,
-  routes,
-} from "../api/routes.js";
+import type { Group, InputOf, OperationsOf, ResultOf, RouteOf } from "../api/operations.js";
+import { matchRoute, type OperationId, type RouteSpec, routes } from "../api/routes.js";
 import { type Caller, honouredScopes } from "../app/context.js";
 import {
   forbidden,
@@ -24,19 +19,14 @@ import { cursorBinding, openCursor, sealCursor } from "./cursors.js";
 import type { Logger } from "./log.js";
 import { busyProblem, internalProblem, problemResponse } from "./problem.js";
 import { headerMap, readJsonBody, validate } from "./request.js";
+import { tracingMiddlewares } from "./tracing.js";
 
-type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
-type RouteOf<Op extends OperationId> = Extract<AnyRoute, { operationId: Op }>;
-
-export interface RequestContext<Op extends OperationId = OperationId> {
+export interface RequestContext<Op extends OperationId = OperationId> extends InputOf<Op> {
   route: RouteSpec;
   requestId: string;
   headers: Record<string, string>;
   /** Present on every route that needs a scope. */
   caller: RouteOf<Op>["scope"] extends null ? null : Caller;
-  body: RouteOf<Op> extends { body: infer B } ? Infer<B> : undefined;
-  query: RouteOf<Op> extends { query: infer Q } ? Infer<Q> : Record<string, never>;
-  params: RouteOf<Op> extends { params: infer P } ? Infer<P> : Record<string, never>;
   /**
    * Seal a store's position as a cursor for this query and caller. A JSON body's `nextCursor`
    * is sealed without asking; a cursor sent another way (a header) goes through here.
@@ -44,6 +34,7 @@ export interface RequestContext<Op extends OperationId = OperationId> {
   sealCursor: (position: string) => Promise<string>;
 }
 
+/** What any handler answers, as the pipeline sees it; each handler's own is its ResultOf. */
 export interface HttpResult {
   status: number;
   body?: unknown;
@@ -52,8 +43,12 @@ export interface HttpResult {
   headers?: Record<string, string>;
 }
 
-export type Implementations<Op extends OperationId> = {
-  [K in Op]: (ctx: RequestContext<K>) => Promise<HttpResult>;
+/**
+ * Exactly the operations of one group, each typed from its route: a handler left out, or one
+ * the group does not have, fails the type check (it used to compile and answer 404).
+ */
+export type Implementations<G extends Group> = {
+  [K in OperationsOf<G>]: (ctx: RequestContext<K>) => Promise<ResultOf<K>>;
 };
 
 export interface HttpDeps {
@@ -147,8 +142,9 @@ function toResponse(result: HttpResult, requestId: string): APIGatewayProxyResul
  * error leaves as problem+json; only errors we named reach the caller, the rest are a 500
  * whose details stay in the log.
  */
-export function createHttpHandler<Op extends OperationId>(
-  implementations: Implementations<Op>,
+export function createHttpHandler<G extends Group>(
+  group: G,
+  implementations: Implementations<G>,
   deps: HttpDeps,
 ) {
   const started = new WeakMap<object, number>();
@@ -161,10 +157,11 @@ export function createHttpHandler<Op extends OperationId>(
     resolved.set(event, { route, params, requestId, caller: null });
     const caller = await authenticate(route, headers, requestId, deps);
     resolved.set(event, { route, params, requestId, caller });
+    // Another group's route is another function's (on AWS it never arrives here).
     const implementation = (
       implementations as Record<string, ((ctx: unknown) => Promise<HttpResult>) | undefined>
     )[route.operationId];
-    if (!implementation) throw notFound("No such route.");
+    if (route.group !== group || !implementation) throw notFound("No such route.");
     const body = route.body
       ? validate(route.body, readJsonBody(event, headers, route.bodyOptional ?? false), "body")
       : undefined;
@@ -190,7 +187,12 @@ export function createHttpHandler<Op extends OperationId>(
     return toResponse(await cursors.sealed(result), requestId);
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+  const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>(base)
+    // Powertools' middlewares first, so their `after` and `onError` run last: the segment
+    // closes once the answer is made. The event is never logged (it holds the body).
+    .use(tracingMiddlewares());
+  if (deps.log.powertools) pipeline.use(injectLambdaContext(deps.log.powertools, { logEvent: false }));
+  return pipeline
     .before((request) => {
       started.set(request.event, Date.now());
     })

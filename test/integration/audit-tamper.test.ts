@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { eventFromItem } from "../../shared/adapters/dynamodb/audit-store.js";
-import { CHECKPOINT_SHARD, DynamoCheckpointStore } from "../../shared/adapters/dynamodb/checkpoint-store.js";
+import { CHECKPOINT_SHARD } from "../../shared/adapters/dynamodb/checkpoint-store.js";
 import { auditItem } from "../../shared/adapters/dynamodb/commit.js";
 import { LocalCheckpointSigner } from "../../shared/adapters/signing/local-signer.js";
 import { type CheckpointDeps, verifyTrail, writeCheckpoint } from "../../shared/app/checkpoints.js";
@@ -147,7 +147,7 @@ describe("tampering with the audit trail on DynamoDB Local", () => {
     deps = {
       clock: store.clock,
       audit: store.audit,
-      checkpoints: new DynamoCheckpointStore(store.doc, store.tables.audit, 2),
+      checkpoints: store.checkpoints,
       signer: new LocalCheckpointSigner(await privateJwk("lantern-audit-1")),
     };
     for (let i = 0; i < 40 && Math.min(...(await shardSizes())) < 4; i++) await submit();

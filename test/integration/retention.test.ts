@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { DynamoRetentionStore } from "../../shared/adapters/dynamodb/retention-store.js";
-import { DynamoTimelinessStore } from "../../shared/adapters/dynamodb/timeliness-store.js";
 import type { Caller } from "../../shared/app/context.js";
 import { sweepErasures } from "../../shared/app/retention.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
@@ -39,7 +37,7 @@ function movableClock(start: string) {
 async function setup() {
   const clock = movableClock("2026-11-22T09:00:00.000Z");
   const store = await freshStore({ clock, shards: SHARDS });
-  const erasures = new DynamoRetentionStore(store.doc, store.tables, store.commit);
+  const { erasures } = store;
   return { clock, store, erasures, deps: { ids: store.ids, erasures, audit: store.audit } };
 }
 
@@ -156,7 +154,7 @@ describe("the erasing sweep on DynamoDB Local", () => {
     expect((await s.erasures.getNotification(stale.id))?.payload).toBeNull();
 
     // The overdue sweep's copy comes from the due index: one read before the erasure is refused too.
-    const timeliness = new DynamoTimelinessStore(s.store.doc, s.store.tables, s.store.commit);
+    const { timeliness } = s.store;
     const escalation = {
       id: `esc_due_${stale.id}`,
       kind: "deadline_missed" as const,
