@@ -13,7 +13,7 @@ import type {
   WebhookOwner,
   WebhookSender,
 } from "../ports.js";
-import { auditDraft, type Caller } from "./context.js";
+import { aboutNotification, auditDraft, type Caller } from "./context.js";
 import { ownNotification } from "./notifications.js";
 
 // The figures moved to their own module; importers keep finding them here.
@@ -131,12 +131,7 @@ async function markOverdue(
     at,
     action: "deadline_missed",
     actor: SWEEPER,
-    subjectId: n.subjectId,
-    concernId: n.concernId,
-    notificationId: n.id,
-    recipientId: n.recipientId,
-    agreement: n.agreement,
-    purpose: n.purpose,
+    ...aboutNotification(n),
     reason: "not_acknowledged_by_due_time",
     target: { kind: "notification", id: n.id },
   });
