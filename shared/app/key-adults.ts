@@ -1,6 +1,6 @@
 import { LanternError } from "../errors.js";
 import type { Clock, Ids, NotificationRecord, NotificationStore } from "../ports.js";
-import { actorOf, auditDraft, type Caller } from "./context.js";
+import { aboutNotification, actorOf, auditDraft, type Caller } from "./context.js";
 
 export const NOT_A_KEY_ADULT = "not_a_key_adult";
 
@@ -33,12 +33,7 @@ export async function refuseUnlessKeyAdult(
         at: deps.clock.now().toISOString(),
         action: "disclosure_refused",
         actor: actorOf(caller),
-        subjectId: n.subjectId,
-        concernId: n.concernId,
-        notificationId: n.id,
-        recipientId: n.recipientId,
-        agreement: n.agreement,
-        purpose: n.purpose,
+        ...aboutNotification(n),
         reason: NOT_A_KEY_ADULT,
         requestId: caller.requestId,
       }),

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { type EncompassFigure, encompassFigure } from "../domain/encompass.js";
-import { isDiscloser } from "../domain/recipients.js";
 import type { Partner } from "../domain/registry.js";
 import { nextAttemptAt, signatureHeader, webhookBody } from "../domain/webhook.js";
 import type {
@@ -15,8 +13,11 @@ import type {
   WebhookOwner,
   WebhookSender,
 } from "../ports.js";
-import { auditDraft, type Caller } from "./context.js";
+import { aboutNotification, auditDraft, type Caller } from "./context.js";
 import { ownNotification } from "./notifications.js";
+
+// The figures moved to their own module; importers keep finding them here.
+export { timelinessFigures } from "./timeliness-figures.js";
 
 /**
  * Timeliness: notifications not acknowledged by their due time turn overdue (audited once,
@@ -130,12 +131,7 @@ async function markOverdue(
     at,
     action: "deadline_missed",
     actor: SWEEPER,
-    subjectId: n.subjectId,
-    concernId: n.concernId,
-    notificationId: n.id,
-    recipientId: n.recipientId,
-    agreement: n.agreement,
-    purpose: n.purpose,
+    ...aboutNotification(n),
     reason: "not_acknowledged_by_due_time",
     target: { kind: "notification", id: n.id },
   });
@@ -279,39 +275,4 @@ export function listEscalations(
   limit: number,
 ) {
   return deps.timeliness.listEscalations(caller.partner.id, cursor, limit);
-}
-
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
-}
-
-/** Per partner and concern type: how many, acknowledged in time, overdue, and how fast. */
-export async function timelinessFigures(deps: TimelinessDeps, from: string, to: string) {
-  const partners = (await deps.registry.listPartners()).filter((p) => !isDiscloser(p));
-  const rows = [];
-  const encompass: EncompassFigure[] = [];
-  for (const partner of partners) {
-    const created = await deps.timeliness.notificationsCreated(partner.id, from, to);
-    if (partner.type === "school") encompass.push(encompassFigure(partner.id, created));
-    const byType = new Map<string, NotificationRecord[]>();
-    for (const n of created) byType.set(n.concernType, [...(byType.get(n.concernType) ?? []), n]);
-    for (const [concernType, list] of byType) {
-      const ackSeconds = list
-        .filter((n) => n.acknowledgedAt)
-        .map((n) => (Date.parse(n.acknowledgedAt as string) - Date.parse(n.createdAt)) / 1000)
-        .sort((a, b) => a - b);
-      rows.push({
-        recipientId: partner.id,
-        concernType,
-        notifications: list.length,
-        acknowledgedInTime: list.filter((n) => n.acknowledgedAt && n.acknowledgedAt <= n.dueBy).length,
-        acknowledgedLate: list.filter((n) => n.acknowledgedAt && n.acknowledgedAt > n.dueBy).length,
-        overdue: list.filter((n) => n.status === "overdue").length,
-        medianSecondsToAcknowledge: percentile(ackSeconds, 50),
-        p90SecondsToAcknowledge: percentile(ackSeconds, 90),
-      });
-    }
-  }
-  return { from, to, items: rows, encompass };
 }
