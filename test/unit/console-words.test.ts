@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CONCERN_TYPE_NAMES, OUTCOME_NAMES, REFUSAL_NAMES, UNRESOLVED_NAMES } from "../../console/src/words.js";
+import {
+  CONCERN_TYPE_NAMES,
+  OUTCOME_NAMES,
+  REFUSAL_NAMES,
+  UNRESOLVED_NAMES,
+} from "../../console/src/words.js";
 import { DEMO_RULES } from "../../shared/demo-registry.js";
 import { CONCERN_TYPES, OUTCOMES, REFUSAL_REASONS } from "../../shared/domain/vocabulary.js";
 
