@@ -37,7 +37,6 @@ export type {
   NotificationRecord,
   Page,
   PartnerRecord,
-  RegistryRevision,
   StoredCheckpoint,
   StoredResponse,
   SubmissionWrite,
@@ -57,18 +56,24 @@ export interface Ids {
   next(prefix: "con" | "ntf" | "evt" | "brc" | "wdr"): string;
 }
 
+/** Partners, agreements, rules and calendars as they stood at one registry epoch. */
+export interface RegistrySnapshot {
+  epoch: number;
+  partners: Partner[];
+  agreements: Agreement[];
+  rules: RoutingRule[];
+  calendar(area: string): Promise<Calendar>;
+}
+
 export interface RegistryStore {
   partnerByClientId(clientId: string): Promise<Partner | null>;
   listPartners(): Promise<Partner[]>;
   listAgreements(): Promise<Agreement[]>;
   /**
-   * Partners and agreements with their revisions, for a decision the commit re-checks;
-   * `consistent` reads each entry again from the table rather than the lagging index.
+   * The registry a submission decides on, at the registry epoch its commit re-checks; `stale`
+   * is an epoch a commit found changed, so a snapshot at it is not given again.
    */
-  decisionInputs(consistent: boolean): Promise<{
-    partners: Versioned<Partner>[];
-    agreements: Versioned<Agreement>[];
-  }>;
+  decisionSnapshot(stale?: number): Promise<RegistrySnapshot>;
   routingRules(): Promise<RoutingRule[]>;
   /** Load a whole registry at once (the demo registry on a first start), audited. */
   seed(

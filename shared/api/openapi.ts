@@ -282,7 +282,9 @@ export function openApiDocument(): Record<string, unknown> {
         "Police submit safeguarding concerns; Lantern routes each to the partners that must hear, checks every " +
         "disclosure against the recipient's data-sharing agreement, minimises it to the granted data categories, and " +
         "records every disclosure, refusal and access in a hash-chained audit trail. Errors are RFC 9457 problem+json " +
-        `with a \`type\` under ${PROBLEM_TYPE_BASE}. A known path asked with a method it does not answer is 405 with an \`Allow\` header (components/responses/Problem405). Lists answer \`{ items, nextCursor }\`; pass \`?cursor=\` for the next page.`,
+        `with a \`type\` under ${PROBLEM_TYPE_BASE}. A known path asked with a method it does not answer is 405 with an \`Allow\` header (components/responses/Problem405). Lists answer \`{ items, nextCursor }\`; pass \`?cursor=\` for the next page. ` +
+        "Request schemas state what the hub checks; `format: nhs-number` is ten digits with a valid Modulus 11 check digit. " +
+        "Rules JSON Schema cannot state (one member against another, the registry, the hub's clock) are in the members' descriptions.",
     },
     servers: [{ url: "/" }],
     tags: [

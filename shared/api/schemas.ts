@@ -270,7 +270,11 @@ export const WebhookSecretSchema = z
 export const RoutingRuleSetSchema = z
   .object({ rules: z.array(RoutingRuleSchema).max(200) })
   .strict()
-  .meta({ id: "RoutingRuleSet" });
+  .meta({
+    id: "RoutingRuleSet",
+    description:
+      "Refused whole (400) if a rule names an unregistered partner or a partner type nobody is registered as, or if a due time could not be computed on an area's calendar.",
+  });
 
 export const CoverageSchema = z
   .object({

@@ -15,7 +15,7 @@ import type {
   Page,
   RegistryStore,
 } from "../ports.js";
-import { actorOf, auditDraft, type Caller } from "./context.js";
+import { aboutNotification, actorOf, auditDraft, type Caller } from "./context.js";
 import { present } from "./notifications.js";
 import { pushesFor } from "./timeliness.js";
 
@@ -90,12 +90,7 @@ export async function recallNotification(
       at,
       action: "disclosure_recalled",
       actor: actorOf(caller),
-      subjectId: n.subjectId,
-      concernId: n.concernId,
-      notificationId: n.id,
-      recipientId: n.recipientId,
-      agreement: n.agreement,
-      purpose: n.purpose,
+      ...aboutNotification(n),
       reason,
       target: { kind: "notification", id: n.id },
       requestId: caller.requestId,

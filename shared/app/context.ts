@@ -1,4 +1,5 @@
 import type { Actor, AuditDraft } from "../domain/audit.js";
+import type { NotificationRecord } from "../domain/records.js";
 import type { Partner } from "../domain/registry.js";
 
 /** Who is calling: the partner their OAuth client belongs to, the user, and the request. */
@@ -32,6 +33,20 @@ export function auditDraft(
     target: null,
     requestId: null,
     ...fields,
+  };
+}
+
+/** The members an event about one notification carries: whose, which concern, to whom, on what footing. */
+export function aboutNotification(
+  n: Pick<NotificationRecord, "subjectId" | "concernId" | "id" | "recipientId" | "agreement" | "purpose">,
+): Pick<AuditDraft, "subjectId" | "concernId" | "notificationId" | "recipientId" | "agreement" | "purpose"> {
+  return {
+    subjectId: n.subjectId,
+    concernId: n.concernId,
+    notificationId: n.id,
+    recipientId: n.recipientId,
+    agreement: n.agreement,
+    purpose: n.purpose,
   };
 }
 

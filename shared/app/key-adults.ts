@@ -1,7 +1,7 @@
 import type { Partner } from "../domain/registry.js";
 import { LanternError } from "../errors.js";
 import type { Clock, Ids, NotificationRecord, NotificationStore } from "../ports.js";
-import { actorOf, auditDraft, type Caller } from "./context.js";
+import { aboutNotification, actorOf, auditDraft, type Caller } from "./context.js";
 
 export const NOT_A_KEY_ADULT = "not_a_key_adult";
 
@@ -34,12 +34,7 @@ export async function refuseUnlessKeyAdult(
         at: deps.clock.now().toISOString(),
         action: "disclosure_refused",
         actor: actorOf(caller),
-        subjectId: n.subjectId,
-        concernId: n.concernId,
-        notificationId: n.id,
-        recipientId: n.recipientId,
-        agreement: n.agreement,
-        purpose: n.purpose,
+        ...aboutNotification(n),
         reason: NOT_A_KEY_ADULT,
         requestId: caller.requestId,
       }),

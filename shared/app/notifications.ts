@@ -13,7 +13,7 @@ import type {
   Page,
   RegistryStore,
 } from "../ports.js";
-import { actorOf, auditDraft, type Caller } from "./context.js";
+import { aboutNotification, actorOf, auditDraft, type Caller } from "./context.js";
 import { refuseUnlessKeyAdult } from "./key-adults.js";
 
 export interface NotificationDeps {
@@ -77,12 +77,7 @@ function eventFor(
     id: deps.ids.next("evt"),
     at,
     actor: actorOf(caller),
-    subjectId: n.subjectId,
-    concernId: n.concernId,
-    notificationId: n.id,
-    recipientId: n.recipientId,
-    agreement: n.agreement,
-    purpose: n.purpose,
+    ...aboutNotification(n),
     lawfulBasis: n.lawfulBasis,
     requestId: caller.requestId,
     ...fields,

@@ -7,7 +7,7 @@ import type {
   NotificationRecord,
   RetentionStore,
 } from "../ports.js";
-import { auditDraft } from "./context.js";
+import { aboutNotification, auditDraft } from "./context.js";
 
 /**
  * Retention: after its `retainUntil` a notification's payload and free text are erased, and
@@ -51,12 +51,7 @@ async function eraseNotification(deps: RetentionDeps, due: ErasureDue, at: strin
     at,
     action: "content_erased",
     actor: SWEEPER,
-    subjectId: n.subjectId,
-    concernId: n.concernId,
-    notificationId: n.id,
-    recipientId: n.recipientId,
-    agreement: n.agreement,
-    purpose: n.purpose,
+    ...aboutNotification(n),
     reason: REASON,
     target: { kind: "notification", id: n.id },
   });

@@ -18,7 +18,7 @@ import type {
 import type { Alerts } from "./alerts.js";
 import { alertsOnOverdue } from "./alerts.js";
 import { attemptAlert } from "./alerts-delivery.js";
-import { auditDraft, type Caller } from "./context.js";
+import { aboutNotification, auditDraft, type Caller } from "./context.js";
 import { ownNotification } from "./notifications.js";
 import { settle } from "./outbox.js";
 
@@ -146,12 +146,7 @@ async function markOverdue(
     at,
     action: "deadline_missed",
     actor: SWEEPER,
-    subjectId: n.subjectId,
-    concernId: n.concernId,
-    notificationId: n.id,
-    recipientId: n.recipientId,
-    agreement: n.agreement,
-    purpose: n.purpose,
+    ...aboutNotification(n),
     reason: "not_acknowledged_by_due_time",
     target: { kind: "notification", id: n.id },
   });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isValidNhsNumber, normaliseNhsNumber } from "./subject.js";
-import { calendarDate, dateTime, requiredText, slug, text } from "./text.js";
+import { calendarDate, dateTime, justification, requiredText, slug, text } from "./text.js";
 import { CONCERN_TYPES, RISK_RATINGS } from "./vocabulary.js";
 
 /** Where a child is a registered pupil, if anywhere (Domestic Abuse Act 2021 s49A). */
@@ -14,6 +14,8 @@ export const NhsNumberSchema = z
   .refine(isValidNhsNumber, "must be a 10-digit NHS number with a valid Modulus 11 check digit")
   .transform(normaliseNhsNumber)
   .meta({
+    // Not a JSON Schema format: no pattern can state a check digit, so the format names it.
+    format: "nhs-number",
     description:
       "NHS number, the consistent identifier of Children Act 2004 s16LC: ten digits (spaces allowed and removed) with a valid Modulus 11 check digit. Part of `identity`.",
     examples: ["9434765919"],
@@ -50,7 +52,10 @@ export const SubjectSchema = z
   .object({
     givenName: requiredText(100),
     familyName: requiredText(100),
-    dateOfBirth: calendarDate,
+    dateOfBirth: calendarDate.meta({
+      description:
+        "Not in the future, and the child at most 24 years old on the day of submission (checked on the hub's clock).",
+    }),
     nhsNumber: NhsNumberSchema.optional(),
     address: AddressSchema.optional(),
     schoolId: slug.optional().meta({ description: "The partner id of the child's school, if known." }),
@@ -94,7 +99,9 @@ export const VoiceOfChildSchema = z
   .meta({
     id: "VoiceOfChild",
     description:
-      "Was the child seen and spoken to, and what did they say or show? Required on every concern.",
+      "Was the child seen and spoken to, and what did they say or show? Required on every concern. When `spokenTo` is false, `reasonNotSpokenTo` is required and not blank.",
+    if: { properties: { spokenTo: { const: false } }, required: ["spokenTo"] },
+    then: { required: ["reasonNotSpokenTo"], properties: { reasonNotSpokenTo: { pattern: "\\S" } } },
   });
 
 export const OfficerSchema = z
@@ -109,8 +116,9 @@ export const OfficerSchema = z
 
 export const BreakGlassSchema = z
   .object({
-    justification: requiredText(2000).refine(
-      (s) => s.trim().length >= 30,
+    justification: justification(
+      30,
+      2000,
       "must be at least 30 characters: say why the child is at immediate risk",
     ),
   })
@@ -123,8 +131,9 @@ export const BreakGlassSchema = z
 export const WithholdSchema = z
   .object({
     recipientId: slug,
-    justification: requiredText(2000).refine(
-      (s) => s.trim().length >= 30,
+    justification: justification(
+      30,
+      2000,
       "must be at least 30 characters: say why telling this recipient would be more detrimental to the child",
     ),
   })
@@ -139,7 +148,7 @@ export const ConcernSubmissionSchema = z
   .object({
     concernType: z.enum(CONCERN_TYPES),
     riskRating: z.enum(RISK_RATINGS),
-    occurredAt: dateTime,
+    occurredAt: dateTime.meta({ description: "Not in the future (checked on the hub's clock)." }),
     area: slug.meta({ description: "Local authority area code, e.g. `essex`." }),
     subject: SubjectSchema,
     incident: IncidentSchema.optional(),
@@ -147,7 +156,9 @@ export const ConcernSubmissionSchema = z
     voiceOfChild: VoiceOfChildSchema,
     officer: OfficerSchema.optional(),
     breakGlass: BreakGlassSchema.optional(),
-    withhold: z.array(WithholdSchema).max(20).optional(),
+    withhold: z.array(WithholdSchema).max(20).optional().meta({
+      description: "Each `recipientId` must be a recipient this concern routes to.",
+    }),
   })
   .strict()
   .meta({ id: "ConcernSubmission" });

@@ -175,13 +175,6 @@ export interface Breach {
   } | null;
 }
 
-/** The registry entries a submission was decided on, each at the revision read. */
-export interface RegistryRevision {
-  kind: "agreement" | "partner";
-  id: string;
-  revision: number;
-}
-
 /** Everything one submission writes, in one transaction. */
 export interface SubmissionWrite {
   concern: ConcernRecord;
@@ -190,8 +183,8 @@ export interface SubmissionWrite {
   idempotency: Idempotency | null;
   reviews: BreakGlassReview[];
   deliveries: Delivery[];
-  /** Checked at commit: if any changed since it was read, nothing is written. */
-  decidedOn: RegistryRevision[];
+  /** The registry epoch it was decided at, checked at commit: if it moved, nothing is written. */
+  registryEpoch: number;
   /** Epoch milliseconds: the submission's time budget ends here, retries included. */
   commitBy?: number;
 }

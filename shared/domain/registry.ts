@@ -100,14 +100,20 @@ export const PartnerSchema = z
       }
     }
   })
-  .meta({ id: "Partner" });
+  .meta({
+    id: "Partner",
+    description: "`schoolDayStartsAt`, `closures` and `keyAdults` are for partners of type `school` only.",
+  });
 export type Partner = z.infer<typeof PartnerSchema>;
 
 export const AgeRangeSchema = z
   .object({ min: z.int().min(0).max(24), max: z.int().min(0).max(24) })
   .strict()
   .refine((r) => r.min <= r.max, { message: "min must not exceed max", path: ["max"] })
-  .meta({ id: "AgeRange", description: "Whole years of age at the time of disclosure, inclusive." });
+  .meta({
+    id: "AgeRange",
+    description: "Whole years of age at the time of disclosure, inclusive; `min` at most `max`.",
+  });
 
 const agreementTermsShape = {
   title: requiredText(200),
@@ -118,7 +124,7 @@ const agreementTermsShape = {
   ageRange: AgeRangeSchema,
   areas: z.array(slug).min(1).max(100),
   validFrom: dateTime,
-  validTo: dateTime,
+  validTo: dateTime.meta({ description: "After `validFrom`." }),
   retentionDays: z.int().min(1).max(36_500),
 };
 
@@ -142,7 +148,12 @@ export const AgreementTermsPatchSchema = z
   .meta({ id: "AgreementTermsPatch" });
 
 export const AgreementCreateSchema = z
-  .object({ id: slug, discloserId: slug, recipientId: slug, ...agreementTermsShape })
+  .object({
+    id: slug,
+    discloserId: slug.meta({ description: "A registered partner's id." }),
+    recipientId: slug.meta({ description: "A registered partner's id." }),
+    ...agreementTermsShape,
+  })
   .strict()
   .refine(validityInOrder.check, validityInOrder.message)
   .meta({ id: "AgreementCreate" });
@@ -188,7 +199,11 @@ const isoDuration = z
   )
   .refine((d) => (parseDuration(d) ?? 0) <= MAX_DURATION_MS, "must be at most 366 days (P366D)")
   .meta({
-    description: "ISO 8601 duration in weeks, days, hours, minutes, seconds; at most 366 days (P366D).",
+    description:
+      "ISO 8601 duration in weeks, days, hours, minutes, seconds (no years or months: their length varies), above zero; its parts together at most 366 days (P366D).",
+    // The syntax parseDuration reads, with some part above zero.
+    pattern:
+      "^P(?=\\d|T\\d)(?=.*[1-9])(?:\\d+W)?(?:\\d+D)?(?:T(?=\\d)(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?$",
   });
 
 const workingHoursFlag = z.boolean().optional().meta({
@@ -211,7 +226,8 @@ export const CalendarSchema = z
     workingHours: z
       .object({ start: hhmm, end: hhmm })
       .strict()
-      .refine((w) => w.start < w.end, { message: "end must be after start", path: ["end"] }),
+      .refine((w) => w.start < w.end, { message: "end must be after start", path: ["end"] })
+      .meta({ description: "`end` after `start`." }),
   })
   .strict()
   .meta({ id: "Calendar" });

@@ -14,9 +14,20 @@ export const text = (max: number) =>
     .max(max)
     .refine((s) => !hasLoneSurrogate(s), "must be valid Unicode (no lone surrogates)");
 
-/** A required, non-blank short text. */
+/** A required, non-blank short text (the document says so with a pattern: some non-space). */
 export const requiredText = (max: number) =>
-  text(max).refine((s) => s.trim().length > 0, "must not be blank");
+  text(max)
+    .refine((s) => s.trim().length > 0, "must not be blank")
+    .meta({ pattern: "\\S" });
+
+/**
+ * A justification: at least `min` characters once trimmed. As a pattern: from a non-space to a
+ * non-space, `min` characters or more.
+ */
+export const justification = (min: number, max: number, message: string) =>
+  requiredText(max)
+    .refine((s) => s.trim().length >= min, message)
+    .meta({ minLength: min, pattern: `\\S[\\s\\S]{${min - 2},}\\S` });
 
 /** Identifiers chosen by people: lowercase slugs such as `essex-mash`. */
 export const slug = z

@@ -4,8 +4,9 @@ import { amyConcern } from "../support/fixtures.js";
 import { call, type Hub, startHub } from "../support/hub.js";
 
 /**
- * 100 concurrent submissions against one hub: every one answered (201, or 503 with
- * Retry-After), the chain verifies, and every notification has exactly one disclosure event.
+ * 100 concurrent submissions against one hub: every one 201 (the hub's writers queue per audit
+ * shard instead of racing for its seq, so none runs out of retries and answers 503), the chain
+ * verifies, and every notification has exactly one disclosure event.
  */
 
 const CONCURRENT = 100;
@@ -51,8 +52,11 @@ describe("100 concurrent submissions", () => {
     // Assess: answered
     const accepted = answers.filter((a) => a.response.status === 201);
     const busy = answers.filter((a) => a.response.status === 503);
-    expect(accepted.length + busy.length).toBe(CONCURRENT);
-    for (const b of busy) expect(b.response.headers.get("retry-after")).toMatch(/^\d+$/);
+    // What any other answer said (problem details, no personal data), so a failure names its cause.
+    const others = answers.filter((a) => a.response.status !== 201);
+    expect(others.map((a) => `${a.response.status} ${a.response.json?.detail ?? a.response.text}`)).toEqual(
+      [],
+    );
     const latencies = answers.map((a) => a.ms).sort((x, y) => x - y);
     console.log(
       `load: ${CONCURRENT} concurrent submissions in ${wall.toFixed(0)} ms; ${accepted.length} × 201, ${busy.length} × 503; ` +
@@ -78,7 +82,7 @@ describe("100 concurrent submissions", () => {
     expect(disclosures.filter((e) => e.concernId !== null && ours.has(e.concernId))).toHaveLength(
       notified.length,
     );
-    // Nothing else was disclosed: a 503 wrote nothing.
+    // Nothing else was disclosed.
     expect(disclosures).toHaveLength(notified.length);
     expect(new Set(disclosures.map((e) => e.notificationId))).toEqual(new Set(notified));
   });

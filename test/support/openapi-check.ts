@@ -1,5 +1,6 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { isValidNhsNumber } from "../../shared/domain/subject.js";
 
 /**
  * An independent check of every answer against the OpenAPI document the hub serves: the
@@ -42,6 +43,8 @@ export class OpenApiCheck {
     // strict: false, because an OpenAPI 3.1 schema may carry `example` and other annotations.
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     addFormats(this.ajv);
+    // The document's own format: ten digits with a valid Modulus 11 check digit.
+    this.ajv.addFormat("nhs-number", isValidNhsNumber);
     this.ajv.addSchema({ $id: ROOT, components: (doc.components as Json) ?? {} });
     this.templates = Object.keys((doc.paths as Json) ?? {});
   }
@@ -134,6 +137,10 @@ export class OpenApiCheck {
     return problems;
   }
 
+  errorsText(validate: ValidateFunction): string {
+    return this.ajv.errorsText(validate.errors);
+  }
+
   private bodyProblems(declared: Json, answer: Answer, opName: string): string[] {
     const content = declared.content as Record<string, Json> | undefined;
     const contentType = answer.headers.get("content-type");
@@ -164,7 +171,8 @@ export class OpenApiCheck {
     return problems;
   }
 
-  private validator(key: string, schema: Json): ValidateFunction {
+  /** A validator of one of the document's schemas (its `#/components/...` references resolved), kept by `key`. */
+  validator(key: string, schema: Json): ValidateFunction {
     let validate = this.compiled.get(key);
     if (!validate) {
       validate = this.ajv.compile(rebase(schema));

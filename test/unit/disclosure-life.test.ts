@@ -66,9 +66,12 @@ const edit = (versions: AgreementVersion[], change: Partial<AgreementVersion>) =
 /** A registry holding these agreements at revision 1, the demo partners and rules. */
 function registryOf(agreements: Agreement[]): RegistryStore {
   return {
-    decisionInputs: async () => ({
-      partners: DEMO_PARTNERS.map((value) => ({ value, revision: 1 })),
-      agreements: agreements.map((value) => ({ value, revision: 1 })),
+    decisionSnapshot: async () => ({
+      epoch: 1,
+      partners: DEMO_PARTNERS,
+      agreements,
+      rules: DEMO_RULES,
+      calendar: async (area: string) => defaultCalendar(area),
     }),
     routingRules: async () => DEMO_RULES,
     calendar: async (area: string) => ({ value: defaultCalendar(area), revision: 0 }),

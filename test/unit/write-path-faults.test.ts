@@ -39,7 +39,6 @@ const commit: CommitOptions = {
   maxDelayMs: 2,
   sleep: async () => {},
 };
-const registry = new DynamoRegistryStore(doc, tables, commit);
 const concerns = new DynamoConcernStore(doc, tables, commit);
 const clock = { now: () => new Date("2026-11-23T10:00:00Z") };
 const subjectKey = Buffer.alloc(32, 7);
@@ -56,6 +55,7 @@ const caller: Caller = {
 
 type Site =
   | "idempotency"
+  | "epoch"
   | "routing"
   | "partners"
   | "agreements"
@@ -64,7 +64,7 @@ type Site =
   | "head"
   | "transact";
 /** Every read a submission makes; push messages reuse the partners list, so no per-recipient read. */
-const READ_SITES: Site[] = ["idempotency", "routing", "partners", "agreements", "calendar", "head"];
+const READ_SITES: Site[] = ["idempotency", "epoch", "routing", "partners", "agreements", "calendar", "head"];
 
 type Items = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 type Fault = (items: Items) => Error;
@@ -129,6 +129,7 @@ function classify(kind: "get" | "query", input: GetCommandInput | QueryCommandIn
   }
   const pk = String((input as GetCommandInput).Key?.pk ?? "");
   if (pk.startsWith("IDEMPOTENCY#")) return "idempotency";
+  if (pk.startsWith("REGISTRY_EPOCH#")) return "epoch";
   if (pk === "ROUTING") return "routing";
   if (pk.startsWith("CALENDAR#")) return "calendar";
   return "partner";
@@ -197,7 +198,9 @@ async function submit(concern: ConcernSubmission, key: string) {
     {
       clock,
       ids: counterIds(),
-      registry,
+      // A registry store per submission, as in a fresh container: its snapshot is read, so
+      // every read below is made (and faulted) each time.
+      registry: new DynamoRegistryStore(doc, tables, commit),
       concerns,
       subjectKey,
       subjects: new DynamoSubjectLinks(doc, tables),

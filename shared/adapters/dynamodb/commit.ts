@@ -1,8 +1,10 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { type AuditDraft, type AuditEvent, chain, GENESIS_HASH, type ShardHead } from "../../domain/audit.js";
+import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { type AuditDraft, type AuditEvent, chain } from "../../domain/audit.js";
 import { serviceUnavailable } from "../../errors.js";
-import { AUDIT_INDEX_KEYS, INDEX, type TableNames } from "./tables.js";
+import { auditItem, readHead } from "./audit-items.js";
+import { type ShardSlot, ShardWriters } from "./shard-writers.js";
+import type { TableNames } from "./tables.js";
 
 type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
@@ -23,6 +25,11 @@ export interface CommitOptions {
   /** Epoch milliseconds: no retry starts after this, whatever the budget (a request's own deadline). */
   deadline?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The process's shard writers (one writer per shard, heads remembered). Without them each
+   * commit reads the head of a shard picked at random and races other writers for its seq.
+   */
+  writers?: ShardWriters;
   /** Milliseconds, for the budget: the wall clock unless a test moves it. */
   elapsed?: () => number;
 }
@@ -32,6 +39,7 @@ export const DEFAULT_COMMIT_OPTIONS: CommitOptions = {
   maxAttempts: 40,
   baseDelayMs: 5,
   maxDelayMs: 250,
+  writers: new ShardWriters(),
 };
 
 /**
@@ -82,42 +90,7 @@ function isAmbiguous(error: unknown): boolean {
   );
 }
 
-/** The audit item: the event's members as top-level attributes, plus the index keys. */
-/** Time, then place in the chain: unique, and of one length, so "just after" is a suffix away. */
-export function sortKeyOf(event: Pick<AuditEvent, "at" | "shard" | "seq">): string {
-  return `${event.at}#${String(event.shard).padStart(4, "0")}#${String(event.seq).padStart(12, "0")}`;
-}
-
-export function auditItem(event: AuditEvent): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...event, sortKey: sortKeyOf(event) };
-  if (event.subjectId) item[AUDIT_INDEX_KEYS[INDEX.bySubject]] = event.subjectId;
-  if (event.concernId) item[AUDIT_INDEX_KEYS[INDEX.byConcern]] = event.concernId;
-  if (event.recipientId) item[AUDIT_INDEX_KEYS[INDEX.byRecipient]] = event.recipientId;
-  if (event.actor.partnerId) item[AUDIT_INDEX_KEYS[INDEX.byActor]] = event.actor.partnerId;
-  item[AUDIT_INDEX_KEYS[INDEX.byDay]] = event.at.slice(0, 10);
-  return item;
-}
-
-export async function readHead(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  shard: number,
-): Promise<ShardHead> {
-  const out = await doc.send(
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: "#shard = :shard",
-      ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq", "#hash": "hash" },
-      ExpressionAttributeValues: { ":shard": shard },
-      ProjectionExpression: "#seq, #hash",
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
-  );
-  const last = out.Items?.[0] as { seq: number; hash: string } | undefined;
-  return last ? { shard, seq: last.seq, hash: last.hash } : { shard, seq: 0, hash: GENESIS_HASH };
-}
+export { auditItem, readHead, sortKeyOf } from "./audit-items.js";
 
 /**
  * What to do after a failed attempt: "rebuild" (another writer took our seq, a conflict or a
@@ -152,54 +125,122 @@ function budgetOf(options: CommitOptions, started: number): number {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The conditional puts that append `events` to their shard: a taken seq cancels the transaction. */
+function auditPuts(table: string, events: readonly AuditEvent[]): Write[] {
+  return events.map((event) => ({
+    Put: {
+      TableName: table,
+      Item: auditItem(event),
+      ConditionExpression: "attribute_not_exists(#seq)",
+      ExpressionAttributeNames: { "#seq": "seq" },
+    },
+  }));
+}
+
+/**
+ * The caller's writes, or, when one of them depends on the audit shard the events go to (the
+ * registry epoch's copy), a function of it; the same number of writes for every shard, so a
+ * failed condition's index means the same whichever shard was taken.
+ */
+export type ShardWrites = readonly Write[] | ((shard: number) => readonly Write[]);
+
+/** What one attempt sent: kept so that a lost answer is resent byte for byte. */
+interface Attempt {
+  shard: number;
+  items: Write[];
+  events: AuditEvent[];
+  token: string;
+}
+
+/** The items for `slot`'s shard: chained on the head this process knows, read only when unknown. */
+async function build(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  slot: ShardSlot,
+  own: readonly Write[],
+  drafts: readonly AuditDraft[],
+): Promise<Attempt> {
+  if (drafts.length > 0) slot.head ??= await readHead(doc, table, slot.shard);
+  const events = slot.head && drafts.length > 0 ? chain(drafts, slot.head) : [];
+  return { shard: slot.shard, items: [...own, ...auditPuts(table, events)], events, token: randomUUID() };
+}
+
+type Outcome = { events: AuditEvent[] } | { error: unknown; resend: Attempt | null };
+
+/**
+ * One attempt, as the shard's only writer in this process: freshly built, or, after a lost
+ * answer, the same items again. On success the shard's head moves to the last event; when
+ * another writer may have moved it, it is forgotten.
+ */
+function attemptOnce(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  writes: ShardWrites,
+  drafts: readonly AuditDraft[],
+  options: CommitOptions,
+  resend: Attempt | null,
+): Promise<Outcome> {
+  const writers = options.writers ?? new ShardWriters();
+  const work = async (slot: ShardSlot): Promise<Outcome> => {
+    const own = typeof writes === "function" ? writes(slot.shard) : writes;
+    const attempt = resend ?? (await build(doc, table, slot, own, drafts));
+    try {
+      await doc.send(
+        new TransactWriteCommand({ TransactItems: attempt.items, ClientRequestToken: attempt.token }),
+      );
+      const last = attempt.events.at(-1);
+      if (last) slot.head = { shard: last.shard, seq: last.seq, hash: last.hash };
+      return { events: attempt.events };
+    } catch (error: unknown) {
+      // Whether another writer took our seq or the answer was lost, the head is no longer known.
+      const ambiguous = isAmbiguous(error);
+      if (ambiguous || tookOurSeq(error, own.length)) slot.head = null;
+      return { error, resend: ambiguous ? attempt : null };
+    }
+  };
+  return writers.exclusive(table, options.shards, work, resend?.shard);
+}
+
+/** Another writer appended to the shard first: one of the audit puts found its seq taken. */
+function tookOurSeq(error: unknown, ownWrites: number): boolean {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] } | null)?.CancellationReasons ?? [];
+  return reasons.some((r, i) => i >= ownWrites && r.Code === "ConditionalCheckFailed");
+}
+
 /**
  * Commit domain writes and their audit events in one TransactWriteItems, so there is never a
  * disclosure without its event nor an event without its disclosure. Each event takes the next
- * seq of a shard by a conditional put: if another writer took it first, the whole transaction
- * is cancelled and retried (backoff with jitter, on a shard picked afresh). A failed condition
- * on one of the caller's own writes is not retried: it is reported as WriteConditionFailed.
+ * seq of a shard by a conditional put. Within this process one writer at a time appends to a
+ * shard (`ShardWriters`), so writers here never race each other for a seq; a writer elsewhere
+ * that took it first cancels the transaction, which is then rebuilt on the head read again.
+ * Conflicts and throttles are retried after a backoff with jitter, taken outside the shard so
+ * others proceed meanwhile. A failed condition on one of the caller's own writes is not
+ * retried: it is reported as WriteConditionFailed.
  */
 export async function commitWithAudit(
   doc: DynamoDBDocumentClient,
   tables: TableNames,
-  writes: readonly Write[],
+  writes: ShardWrites,
   drafts: readonly AuditDraft[],
   options: CommitOptions = DEFAULT_COMMIT_OPTIONS,
 ): Promise<AuditEvent[]> {
+  const ownWrites = (typeof writes === "function" ? writes(0) : writes).length;
   const sleep = options.sleep ?? defaultSleep;
   const started = Date.now();
   const elapsed = options.elapsed ?? (() => Date.now() - started);
   const budgetMs = budgetOf(options, started);
-  let token = randomUUID();
-  let pending: { items: Write[]; events: AuditEvent[] } | null = null;
+  let resend: Attempt | null = null;
   for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
-    if (pending === null) {
-      const shard = randomInt(options.shards);
-      const head = drafts.length > 0 ? await readHead(doc, tables.audit, shard) : null;
-      const events = head ? chain(drafts, head) : [];
-      const auditWrites: Write[] = events.map((event) => ({
-        Put: {
-          TableName: tables.audit,
-          Item: auditItem(event),
-          ConditionExpression: "attribute_not_exists(#seq)",
-          ExpressionAttributeNames: { "#seq": "seq" },
-        },
-      }));
-      pending = { items: [...writes, ...auditWrites], events };
-      token = randomUUID();
-    }
-    try {
-      await doc.send(new TransactWriteCommand({ TransactItems: pending.items, ClientRequestToken: token }));
-      return pending.events;
-    } catch (error: unknown) {
-      // Re-read the head and re-chain unless the transaction may already have applied, in
-      // which case the same items go again under the same token.
-      if (nextStep(error, writes.length) === "rebuild") pending = null;
-      const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 16));
-      const delay = randomInt(cap + 1);
-      if (elapsed() + delay >= budgetMs) break;
-      await sleep(delay);
-    }
+    const outcome = await attemptOnce(doc, tables.audit, writes, drafts, options, resend);
+    if ("events" in outcome) return outcome.events;
+    // Throws what retrying cannot mend; a lost answer goes again under the same token (DynamoDB
+    // applies a token once), anything else is rebuilt on the head as it then is.
+    if (nextStep(outcome.error, ownWrites) === "rebuild") resend = null;
+    else resend = outcome.resend;
+    const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 16));
+    const delay = randomInt(cap + 1);
+    if (elapsed() + delay >= budgetMs) break;
+    await sleep(delay);
   }
   throw serviceUnavailable("The audit trail is busy; try again shortly.", 1);
 }
@@ -212,7 +253,7 @@ export async function commitWithAudit(
 export async function commitGuarded<R extends string>(
   doc: DynamoDBDocumentClient,
   tables: TableNames,
-  writes: readonly Write[],
+  writes: ShardWrites,
   drafts: readonly AuditDraft[],
   options: CommitOptions | undefined,
   onCondition: (failed: WriteConditionFailed) => R,

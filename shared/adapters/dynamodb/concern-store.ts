@@ -16,7 +16,6 @@ import type {
   NotificationRecord,
   NotificationStore,
   Page,
-  RegistryRevision,
   ReviewStore,
   SubmissionWrite,
 } from "../../ports.js";
@@ -40,7 +39,7 @@ import {
   putIfStatus,
 } from "./items.js";
 import { listQueue } from "./queue.js";
-import { keys as registryKeys } from "./registry-store.js";
+import { epochCheck } from "./registry-snapshot.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 const keys = {
@@ -86,18 +85,6 @@ function idempotencyWrite(table: string, idempotency: Idempotency): Write {
   };
 }
 
-function revisionCheck(table: string, entry: RegistryRevision): Write {
-  const key = entry.kind === "agreement" ? registryKeys.agreement(entry.id) : registryKeys.partner(entry.id);
-  return {
-    ConditionCheck: {
-      TableName: table,
-      Key: key,
-      ConditionExpression: "revision = :revision",
-      ExpressionAttributeValues: { ":revision": entry.revision },
-    },
-  };
-}
-
 export class DynamoConcernStore implements ConcernStore, NotificationStore, ReviewStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -108,14 +95,14 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
   async recordConcern(
     submission: SubmissionWrite,
   ): Promise<"ok" | "idempotency_conflict" | "registry_changed"> {
-    const { concern, notifications, events, idempotency, reviews, deliveries, decidedOn } = submission;
+    const { concern, notifications, events, idempotency, reviews, deliveries, registryEpoch } = submission;
     const table = this.tables.data;
     const writes: Write[] = [];
     if (idempotency) writes.push(idempotencyWrite(table, idempotency));
-    // The decision stands only if every registry entry it used is still at the revision read:
-    // a suspension committed meanwhile cancels the whole transaction.
-    const checksFrom = writes.length;
-    writes.push(...decidedOn.map((r) => revisionCheck(table, r)));
+    // The decision stands only if the registry is still at the epoch it was decided at: a
+    // suspension (any registry change) committed meanwhile cancels the whole transaction. The
+    // check goes to the epoch's copy for the audit shard the events take.
+    const checkAt = writes.length;
     writes.push(
       createOnly(table, {
         ...keys.concern(concern.id),
@@ -132,10 +119,14 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
       ...deliveries.map((d) => createOnly(table, deliveryItem(d))),
     );
     const options = { ...(this.commitOptions ?? DEFAULT_COMMIT_OPTIONS), deadline: submission.commitBy };
-    return commitGuarded(this.doc, this.tables, writes, events, options, (failed) => {
+    const atShard = (shard: number) => [
+      ...writes.slice(0, checkAt),
+      epochCheck(table, shard, registryEpoch),
+      ...writes.slice(checkAt),
+    ];
+    return commitGuarded(this.doc, this.tables, atShard, events, options, (failed) => {
       if (idempotency && failed.index === 0) return "idempotency_conflict";
-      if (failed.index >= checksFrom && failed.index < checksFrom + decidedOn.length)
-        return "registry_changed";
+      if (failed.index === checkAt) return "registry_changed";
       throw failed;
     });
   }

@@ -1,29 +1,22 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
-import type { PartnerRecord, RegistryStore, Versioned, WebhookOwner, WebhookSecrets } from "../../ports.js";
+import type {
+  PartnerRecord,
+  RegistrySnapshot,
+  RegistryStore,
+  Versioned,
+  WebhookOwner,
+  WebhookSecrets,
+} from "../../ports.js";
 import { type CommitOptions, commitGuarded, type Write, type WriteConditionFailed } from "./commit.js";
 import { createOnly } from "./items.js";
+import { registryKeys as keys } from "./registry-keys.js";
+import { epochBumps, listRegistry, RegistrySnapshots } from "./registry-snapshot.js";
 import { INDEX, type TableNames } from "./tables.js";
 
-export const keys = {
-  partner: (id: string) => ({ pk: `PARTNER#${id}`, sk: "PARTNER" }),
-  client: (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: "CLIENT" }),
-  webhookSecrets: (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: "WEBHOOK_SECRETS" }),
-  contactWebhookSecrets: (partnerId: string) => ({
-    pk: `PARTNER#${partnerId}`,
-    sk: "CONTACT_WEBHOOK_SECRETS",
-  }),
-  agreement: (id: string) => ({ pk: `AGREEMENT#${id}`, sk: "AGREEMENT" }),
-  routing: () => ({ pk: "ROUTING", sk: "RULES" }),
-  calendar: (area: string) => ({ pk: `CALENDAR#${area}`, sk: "CALENDAR" }),
-};
+export { registryKeys as keys } from "./registry-keys.js";
 
 /** A put that replaces only the revision it read, so two IG officers cannot overwrite each other. */
 function replaceRevision(table: string, item: Record<string, unknown>, expectedRevision: number): Write {
@@ -83,7 +76,13 @@ export class DynamoRegistryStore implements RegistryStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: TableNames,
     private readonly commitOptions?: CommitOptions,
-  ) {}
+    /** Milliseconds after a registry change during which a snapshot is read afresh each time. */
+    indexSettleMs?: number,
+  ) {
+    this.snapshots = new RegistrySnapshots(doc, tables.data, indexSettleMs);
+  }
+
+  private readonly snapshots: RegistrySnapshots;
 
   private async get<T>(key: Record<string, string>): Promise<Versioned<T> | null> {
     const out = await this.doc.send(
@@ -93,13 +92,18 @@ export class DynamoRegistryStore implements RegistryStore {
     return { value: out.Item.data as T, revision: (out.Item.revision as number | undefined) ?? 1 };
   }
 
-  /** A failed condition is "conflict" unless `onCondition` says which check it was. */
+  /**
+   * Every commit here changes the registry, so each moves the registry epoch too (after the
+   * caller's writes, whose indexes `onCondition` reads). A failed condition is "conflict"
+   * unless `onCondition` says which check it was.
+   */
   private commit<R extends string = "conflict">(
     writes: Write[],
     events: AuditDraft[],
     onCondition: (failed: WriteConditionFailed) => R = () => "conflict" as R,
   ): Promise<"ok" | R> {
-    return commitGuarded(this.doc, this.tables, writes, events, this.commitOptions, onCondition);
+    const all = [...writes, ...epochBumps(this.tables.data, Date.now())];
+    return commitGuarded(this.doc, this.tables, all, events, this.commitOptions, onCondition);
   }
 
   async partnerByClientId(clientId: string): Promise<Partner | null> {
@@ -108,82 +112,17 @@ export class DynamoRegistryStore implements RegistryStore {
     return (await this.get<Partner>(keys.partner(client.value.partnerId)))?.value ?? null;
   }
 
-  private async listKind<T>(kind: string): Promise<T[]> {
-    const items: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.data,
-          IndexName: INDEX.gsi1,
-          KeyConditionExpression: "gsi1pk = :kind",
-          ExpressionAttributeValues: { ":kind": kind },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) items.push(item.data as T);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
-  private async listVersioned<T>(kind: string): Promise<Versioned<T>[]> {
-    const items: Versioned<T>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.data,
-          IndexName: INDEX.gsi1,
-          KeyConditionExpression: "gsi1pk = :kind",
-          ExpressionAttributeValues: { ":kind": kind },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        items.push({ value: item.data as T, revision: (item.revision as number | undefined) ?? 1 });
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
-  /** The same entries read again by key, consistently: what the index may not show yet. */
-  private async reread<T>(keyList: Record<string, string>[]): Promise<Versioned<T>[]> {
-    const found: Versioned<T>[] = [];
-    for (let i = 0; i < keyList.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
-        {
-          [this.tables.data]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
-        };
-      while (request && Object.keys(request).length > 0) {
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tables.data] ?? [])
-          found.push({ value: item.data as T, revision: (item.revision as number | undefined) ?? 1 });
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
-  }
-
-  async decisionInputs(consistent: boolean) {
-    const [partners, agreements] = await Promise.all([
-      this.listVersioned<Partner>("PARTNERS"),
-      this.listVersioned<Agreement>("AGREEMENTS"),
-    ]);
-    if (!consistent) return { partners, agreements };
-    const [freshPartners, freshAgreements] = await Promise.all([
-      this.reread<Partner>(partners.map((p) => keys.partner(p.value.id))),
-      this.reread<Agreement>(agreements.map((a) => keys.agreement(a.value.id))),
-    ]);
-    return { partners: freshPartners, agreements: freshAgreements };
+  /** The registry as submissions decide on it: kept, and read again only after a change. */
+  decisionSnapshot(stale?: number): Promise<RegistrySnapshot> {
+    return this.snapshots.get(stale);
   }
 
   listPartners(): Promise<Partner[]> {
-    return this.listKind<Partner>("PARTNERS");
+    return listRegistry<Partner>(this.doc, this.tables.data, "PARTNERS");
   }
 
   listAgreements(): Promise<Agreement[]> {
-    return this.listKind<Agreement>("AGREEMENTS");
+    return listRegistry<Agreement>(this.doc, this.tables.data, "AGREEMENTS");
   }
 
   async routingRules(): Promise<RoutingRule[]> {

@@ -1,0 +1,202 @@
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
+import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
+import type { RegistrySnapshot } from "../../ports.js";
+import type { Write } from "./commit.js";
+import { registryKeys as keys } from "./registry-keys.js";
+import { INDEX } from "./tables.js";
+
+/**
+ * The registry a submission decides on, kept per container and validated at commit by one
+ * number: the registry epoch, which every change to a partner, an agreement, the routing rules
+ * or a calendar increments in the change's own transaction. A submission's transaction checks
+ * that the epoch is still the one its snapshot was read at, so a suspension (or any change)
+ * committed before it cancels it, and it is decided again on a fresh snapshot: a stale cache
+ * costs a retry, never a wrong disclosure. Without a change the snapshot costs no read at all,
+ * whatever the registry's size.
+ *
+ * The epoch is kept in several copies, all moved together by each change; a submission checks
+ * the copy of its audit shard. Concurrent transactions that touch one item conflict on
+ * DynamoDB (TransactionConflict), so submissions on different shards must not share one; a
+ * shard is written by one writer at a time already (`ShardWriters`).
+ */
+export const REGISTRY_EPOCH_COPIES = 16;
+
+const epochKey = (copy: number) => ({ pk: `REGISTRY_EPOCH#${copy}`, sk: "EPOCH" });
+
+/**
+ * A snapshot read within this long of the last change is used once and not kept: the index it
+ * lists the registry from may not show that change yet (GSIs are eventually consistent).
+ */
+export const INDEX_SETTLE_MS = 5_000;
+
+/** The writes that move every copy of the epoch: part of each registry change's transaction. */
+export function epochBumps(table: string, at: number): Write[] {
+  return Array.from({ length: REGISTRY_EPOCH_COPIES }, (_, copy) => ({
+    Update: {
+      TableName: table,
+      Key: epochKey(copy),
+      UpdateExpression: "ADD epoch :one SET changedAt = :at",
+      ExpressionAttributeValues: { ":one": 1, ":at": at },
+    },
+  }));
+}
+
+/** The check that the registry is still at `epoch` (0: never changed since this code). */
+export function epochCheck(table: string, shard: number, epoch: number): Write {
+  return {
+    ConditionCheck: {
+      TableName: table,
+      Key: epochKey(shard % REGISTRY_EPOCH_COPIES),
+      ...(epoch === 0
+        ? { ConditionExpression: "attribute_not_exists(epoch)" }
+        : { ConditionExpression: "epoch = :epoch", ExpressionAttributeValues: { ":epoch": epoch } }),
+    },
+  };
+}
+
+/** Every item of one kind on the registry index (`gsi1`), page after page. */
+export async function listRegistry<T>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  kind: string,
+): Promise<T[]> {
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: INDEX.gsi1,
+        KeyConditionExpression: "gsi1pk = :kind",
+        ExpressionAttributeValues: { ":kind": kind },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) items.push(item.data as T);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** The same entries read again by key, consistently: what the index may not show yet. */
+async function reread<T>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keyList: Record<string, string>[],
+): Promise<T[]> {
+  const found: T[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
+      [table]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
+    };
+    while (request && Object.keys(request).length > 0) {
+      const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[table] ?? []) found.push(item.data as T);
+      request = out.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
+}
+
+interface Loaded {
+  snapshot: RegistrySnapshot;
+  /** Whether it may be kept: read long enough after the last change for the index to show it. */
+  settled: boolean;
+}
+
+/** One container's snapshot: read once, shared by concurrent submissions, read again when stale. */
+export class RegistrySnapshots {
+  private current: Promise<Loaded> | null = null;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    /** How long after a change a snapshot is used once and not kept. */
+    private readonly settleMs = INDEX_SETTLE_MS,
+  ) {}
+
+  /**
+   * The snapshot to decide on; `stale` is the epoch a commit just found changed, so a snapshot
+   * at that epoch is not given again.
+   */
+  async get(stale?: number): Promise<RegistrySnapshot> {
+    const held = this.current;
+    if (held) {
+      const loaded = await held.catch(() => null);
+      if (loaded && loaded.snapshot.epoch !== stale) return loaded.snapshot;
+    }
+    // Concurrent callers that found the same stale snapshot share one read.
+    if (this.current === held) {
+      const loading = this.load();
+      this.current = loading;
+      loading.then(
+        (l) => {
+          if (!l.settled && this.current === loading) this.current = null;
+        },
+        () => {
+          if (this.current === loading) this.current = null;
+        },
+      );
+    }
+    return (await (this.current ?? this.load())).snapshot;
+  }
+
+  /**
+   * The epoch first, consistently, then the registry: anything read is at least as new as the
+   * epoch, and a change after the epoch read has moved it, so the commit's check fails.
+   */
+  private async load(): Promise<Loaded> {
+    const { doc, table } = this;
+    const epochItem = (
+      await doc.send(new GetCommand({ TableName: table, Key: epochKey(0), ConsistentRead: true }))
+    ).Item as { epoch?: number; changedAt?: number } | undefined;
+    const epoch = epochItem?.epoch ?? 0;
+    const settled = Date.now() - (epochItem?.changedAt ?? 0) > this.settleMs;
+    const [listedPartners, listedAgreements, rules] = await Promise.all([
+      listRegistry<Partner>(doc, table, "PARTNERS"),
+      listRegistry<Agreement>(doc, table, "AGREEMENTS"),
+      doc.send(new GetCommand({ TableName: table, Key: keys.routing(), ConsistentRead: true })),
+    ]);
+    // Shortly after a change the index may still show an entry as it was: read each by key.
+    const [partners, agreements] = settled
+      ? [listedPartners, listedAgreements]
+      : await Promise.all([
+          reread<Partner>(
+            doc,
+            table,
+            listedPartners.map((p) => keys.partner(p.id)),
+          ),
+          reread<Agreement>(
+            doc,
+            table,
+            listedAgreements.map((a) => keys.agreement(a.id)),
+          ),
+        ]);
+    const calendars = new Map<string, Promise<Calendar>>();
+    const calendar = (area: string): Promise<Calendar> => {
+      let found = calendars.get(area);
+      if (!found) {
+        found = this.readCalendar(area);
+        calendars.set(area, found);
+        found.catch(() => calendars.delete(area));
+      }
+      return found;
+    };
+    const routing = (rules.Item?.data as { rules: RoutingRule[] } | undefined)?.rules ?? [];
+    return { snapshot: { epoch, partners, agreements, rules: routing, calendar }, settled };
+  }
+
+  /** Read when first needed, after the epoch: as new as the epoch, like the rest. */
+  private async readCalendar(area: string): Promise<Calendar> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.calendar(area), ConsistentRead: true }),
+    );
+    return (out.Item?.data as Calendar | undefined) ?? defaultCalendar(area);
+  }
+}
