@@ -28,7 +28,6 @@ export const LONG_FILES_ALLOWED: Record<string, string> = {
 export const LONG_FUNCTIONS_ALLOWED: Record<string, string> = {
   "shared/app/submit-concern.ts:decide": "owned by `speed`, being split",
   "shared/domain/fhir.ts:toFhirAuditEvent": "`platform`: being split",
-  "shared/http/lambda.ts:createHttpHandler": "`platform`: being split",
 };
 
 export interface Violation {

@@ -136,6 +136,34 @@ function toResponse(result: HttpResult, requestId: string): APIGatewayProxyResul
   };
 }
 
+/** The body, query and path parameters, each validated strictly against the route's schemas. */
+function validInputs(
+  route: RouteSpec,
+  event: APIGatewayProxyEvent,
+  headers: Record<string, string>,
+  params: Record<string, string>,
+) {
+  const body = route.body
+    ? validate(route.body, readJsonBody(event, headers, route.bodyOptional ?? false), "body")
+    : undefined;
+  const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, "query") : {};
+  const valid = route.params ? validate(route.params, params, "path") : params;
+  return { body, query: query as Record<string, unknown>, valid: valid as Record<string, unknown> };
+}
+
+/** Errors we named answer as themselves; any other is a 500 whose details stay in the log. */
+function errorResponse(
+  error: Error | null | undefined,
+  requestId: string,
+  log: Logger,
+): APIGatewayProxyResult {
+  const named = error instanceof LanternError ? error : busyProblem(error);
+  if (named) return problemResponse(named);
+  // Only the error's name: its message may echo what the caller sent.
+  log.error("unhandled error", { requestId, error: error?.name ?? "unknown" });
+  return internalProblem(requestId);
+}
+
 /**
  * The Lambda handler for one group of routes, the same on API Gateway and behind the local
  * server: find the route, authenticate, validate strictly, run the use case, answer. Every
@@ -162,18 +190,8 @@ export function createHttpHandler<G extends Group>(
       implementations as Record<string, ((ctx: unknown) => Promise<HttpResult>) | undefined>
     )[route.operationId];
     if (route.group !== group || !implementation) throw notFound("No such route.");
-    const body = route.body
-      ? validate(route.body, readJsonBody(event, headers, route.bodyOptional ?? false), "body")
-      : undefined;
-    const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, "query") : {};
-    const validParams = route.params ? validate(route.params, params, "path") : params;
-    const cursors = await cursorCodec(
-      deps,
-      route,
-      caller,
-      validParams as Record<string, unknown>,
-      query as Record<string, unknown>,
-    );
+    const { body, query, valid } = validInputs(route, event, headers, params);
+    const cursors = await cursorCodec(deps, route, caller, valid, query);
     const result = await implementation({
       route,
       requestId,
@@ -181,7 +199,7 @@ export function createHttpHandler<G extends Group>(
       caller,
       body,
       query: cursors.opened,
-      params: validParams,
+      params: valid,
       sealCursor: cursors.seal,
     });
     return toResponse(await cursors.sealed(result), requestId);
@@ -197,26 +215,13 @@ export function createHttpHandler<G extends Group>(
       started.set(request.event, Date.now());
     })
     .after((request) => {
-      logRequest(
-        deps.log,
-        request.event,
-        request.response?.statusCode ?? 0,
-        resolved.get(request.event),
-        started,
-      );
+      const status = request.response?.statusCode ?? 0;
+      logRequest(deps.log, request.event, status, resolved.get(request.event), started);
     })
     .onError((request) => {
       const known = resolved.get(request.event);
       const requestId = known?.requestId ?? request.event.requestContext?.requestId ?? "unknown";
-      const error = request.error;
-      const named = error instanceof LanternError ? error : busyProblem(error);
-      if (named) {
-        request.response = problemResponse(named);
-      } else {
-        // Only the error's name: its message may echo what the caller sent.
-        deps.log.error("unhandled error", { requestId, error: error?.name ?? "unknown" });
-        request.response = internalProblem(requestId);
-      }
+      request.response = errorResponse(request.error, requestId, deps.log);
       request.response.headers = { ...request.response.headers, "X-Request-Id": requestId };
       logRequest(deps.log, request.event, request.response.statusCode, known, started);
     });
