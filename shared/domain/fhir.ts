@@ -80,6 +80,32 @@ function agents(event: AuditEvent) {
   ];
 }
 
+/** What was disclosed: the child (by pseudonymous subject id) and the notification. */
+function entities(event: AuditEvent) {
+  return [
+    {
+      what: { identifier: { system: "urn:lantern:subject", value: event.subjectId || "unknown" } },
+      type: {
+        system: "http://terminology.hl7.org/CodeSystem/audit-entity-type",
+        code: "1",
+        display: "Person",
+      },
+      role: { system: "http://terminology.hl7.org/CodeSystem/object-role", code: "1", display: "Patient" },
+    },
+    {
+      what: {
+        identifier: { system: "urn:lantern:notification", value: event.notificationId || "unknown" },
+      },
+      type: {
+        system: "http://terminology.hl7.org/CodeSystem/audit-entity-type",
+        code: "2",
+        display: "System Object",
+      },
+      detail: details(event),
+    },
+  ];
+}
+
 export function toFhirAuditEvent(event: AuditEvent): Record<string, unknown> | null {
   if (event.action !== "disclosure" && event.action !== "break_glass_disclosure") return null;
   const breakGlass = event.action === "break_glass_disclosure";
@@ -125,27 +151,6 @@ export function toFhirAuditEvent(event: AuditEvent): Record<string, unknown> | n
         },
       ],
     },
-    entity: [
-      {
-        what: { identifier: { system: "urn:lantern:subject", value: event.subjectId || "unknown" } },
-        type: {
-          system: "http://terminology.hl7.org/CodeSystem/audit-entity-type",
-          code: "1",
-          display: "Person",
-        },
-        role: { system: "http://terminology.hl7.org/CodeSystem/object-role", code: "1", display: "Patient" },
-      },
-      {
-        what: {
-          identifier: { system: "urn:lantern:notification", value: event.notificationId || "unknown" },
-        },
-        type: {
-          system: "http://terminology.hl7.org/CodeSystem/audit-entity-type",
-          code: "2",
-          display: "System Object",
-        },
-        detail: details(event),
-      },
-    ],
+    entity: entities(event),
   };
 }
