@@ -101,6 +101,7 @@ export const VoiceOfChildSchema = z
     description:
       "Was the child seen and spoken to, and what did they say or show? Required on every concern. When `spokenTo` is false, `reasonNotSpokenTo` is required and not blank.",
     if: { properties: { spokenTo: { const: false } }, required: ["spokenTo"] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then keyword, not a thenable.
     then: { required: ["reasonNotSpokenTo"], properties: { reasonNotSpokenTo: { pattern: "\\S" } } },
   });
 

@@ -217,7 +217,7 @@ describe("bodies generated from the served OpenAPI document", () => {
           body,
           headers: { "idempotency-key": `openapi-bodies-${op.operationId}-${n}` },
         });
-        (statuses[op.operationId] ??= []).push(answer.status);
+        statuses[op.operationId] = [...(statuses[op.operationId] ?? []), answer.status];
         const refusal = refusalOf(answer.status, answer.json as Problem | null);
         if (refusal)
           refusals.push(
