@@ -1,7 +1,20 @@
 import type { ResponseBody } from "../api/operations.js";
 import { notFound } from "../errors.js";
-import type { ConcernStore } from "../ports.js";
+import type { ConcernStore, NotificationRecord } from "../ports.js";
 import type { Caller } from "./context.js";
+
+/** Where one notification stands, as the receipt and the concern view both show it. */
+export function notificationSummary(n: NotificationRecord) {
+  return {
+    id: n.id,
+    recipientId: n.recipientId,
+    agreement: n.agreement,
+    dataCategories: n.dataCategories,
+    dueBy: n.dueBy,
+    status: n.status,
+    breakGlass: n.breakGlass,
+  };
+}
 
 /**
  * A concern as its discloser sees it: what was submitted, and where each notification stands
@@ -34,13 +47,7 @@ export async function readConcern(
       if (!n) return [];
       return [
         {
-          id: n.id,
-          recipientId: n.recipientId,
-          agreement: n.agreement,
-          dataCategories: n.dataCategories,
-          dueBy: n.dueBy,
-          status: n.status,
-          breakGlass: n.breakGlass,
+          ...notificationSummary(n),
           acknowledgedAt: n.acknowledgedAt,
           outcome: n.outcome ? { outcome: n.outcome.outcome, recordedAt: n.outcome.recordedAt } : null,
         },

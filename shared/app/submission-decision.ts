@@ -26,6 +26,7 @@ import type {
   SubmissionWrite,
 } from "../ports.js";
 import { type Alerts, submissionAlerts } from "./alerts.js";
+import { notificationSummary } from "./concerns.js";
 import { actorOf, type Caller } from "./context.js";
 import { type BaseEvent, breakGlassReviews, disclose } from "./submission-disclosures.js";
 import { pushesFor } from "./timeliness.js";
@@ -244,15 +245,7 @@ function receiptOf(record: ConcernRecord, notifications: readonly NotificationRe
     id: record.id,
     subjectId: record.subjectId,
     receivedAt: record.receivedAt,
-    notifications: notifications.map((n) => ({
-      id: n.id,
-      recipientId: n.recipientId,
-      agreement: n.agreement,
-      dataCategories: n.dataCategories,
-      dueBy: n.dueBy,
-      status: n.status,
-      breakGlass: n.breakGlass,
-    })),
+    notifications: notifications.map(notificationSummary),
     refusals: record.refusals,
     withheld: record.withheld ?? [],
     unresolvedRoutes: record.unresolvedRoutes,
