@@ -273,7 +273,7 @@ export const RoutingRuleSetSchema = z
   .meta({
     id: "RoutingRuleSet",
     description:
-      "Refused whole (400) if a rule names an unregistered partner or a partner type nobody is registered as, or if a due time could not be computed on an area's calendar.",
+      "Refused whole (400) if it holds no rule (an empty set routes nobody), if two rules share an id, if a rule names an unregistered partner or a partner type nobody is registered as, or if a due time could not be computed on an area's calendar.",
   });
 
 export const CoverageSchema = z

@@ -12,6 +12,15 @@ const clientId = z
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, "must be an OAuth client id (letters, digits, . _ : -)");
 
+/**
+ * Only http(s) URLs are taken (checkWebhook), and a deployed hub takes https only; the pattern
+ * tells a client so before it asks.
+ */
+const webhookUrl = z.url().meta({
+  pattern: "^[Hh][Tt][Tt][Pp][Ss]?://",
+  description: "An https URL (http is accepted only by a local hub run without LANTERN_WEBHOOK_HTTPS_ONLY).",
+});
+
 const hhmmText = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
 export const KeyAdultSchema = z
@@ -26,8 +35,11 @@ export const KeyAdultSchema = z
       .overwrite((m) => ukMobile(m) ?? m)
       .optional()
       .meta({
+        // A subset of what ukMobile takes (it also takes 0044, (0) and dashes), so a client
+        // that follows the document is never refused.
+        pattern: "^(?:\\+447|07)\\d{3} ?\\d{6}$",
         description:
-          "A UK mobile number, stored in E.164 (+447...): texted once, 30 minutes before the school's day starts, while a notification is unopened.",
+          "A UK mobile number (07700 900123 or +447700900123; spaces, dashes, 0044 and (0) are also taken), stored in E.164 (+447...): texted once, 30 minutes before the school's day starts, while a notification is unopened.",
       }),
   })
   .strict()
@@ -56,13 +68,13 @@ export const PartnerSchema = z
       description:
         "Information governance: only clients of such a partner are honoured the management and audit scopes (default false).",
     }),
-    webhook: z.object({ url: z.url() }).strict().nullable().optional(),
+    webhook: z.object({ url: webhookUrl }).strict().nullable().optional(),
     escalationContact: z
       .object({
         name: requiredText(200),
         phone: text(32).optional(),
         email: text(254).optional(),
-        webhook: z.object({ url: z.url() }).strict().optional(),
+        webhook: z.object({ url: webhookUrl }).strict().optional(),
       })
       .strict()
       .nullable()
@@ -266,7 +278,8 @@ export type RecipientSelector = z.infer<typeof RecipientSelectorSchema>;
 export const RoutingRuleSchema = z
   .object({
     id: slug,
-    concernTypes: z.array(z.enum(CONCERN_TYPES)).min(1),
+    // Rule validation refuses a concern type listed twice; the document says so too.
+    concernTypes: z.array(z.enum(CONCERN_TYPES)).min(1).meta({ uniqueItems: true }),
     conditions: z
       .object({ ageRange: AgeRangeSchema.optional(), lookedAfter: z.boolean().optional() })
       .strict()

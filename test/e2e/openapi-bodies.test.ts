@@ -84,6 +84,8 @@ const DOCUMENTED_RULES: { path: RegExp; message: RegExp }[] = [
   { path: /^\/workingHours\/end$/, message: /^end must be after start$/ },
   // Partner: schoolDayStartsAt, closures, keyAdults are for school partners only.
   { path: /^\/(schoolDayStartsAt|closures|keyAdults)$/, message: /^is for school partners only$/ },
+  // Partner: at most 5 Key Adults with an email or mobile (each is a write in the submission's one transaction).
+  { path: /^\/keyAdults$/, message: /^at most \d+ Key Adults may have an email or mobile$/ },
   // Durations: the sum of their parts is at most 366 days.
   { path: /\/due\/(red|amber|green|duration)$/, message: /^must be at most 366 days/ },
   // Referential: an agreement's discloser and recipient are registered partners.
