@@ -33,6 +33,7 @@ export const STATUS_NAMES: Record<string, [string, string]> = {
   acknowledged: ["Acknowledged", "green"],
   overdue: ["Overdue", "red"],
   closed: ["Closed", "grey"],
+  recalled: ["Recalled by the police", "orange"],
 };
 
 export const OUTCOME_NAMES: Record<string, string> = {

@@ -3,10 +3,16 @@ import {
   CONCERN_TYPE_NAMES,
   OUTCOME_NAMES,
   REFUSAL_NAMES,
+  STATUS_NAMES,
   UNRESOLVED_NAMES,
 } from "../../console/src/words.js";
 import { DEMO_RULES } from "../../shared/demo-registry.js";
-import { CONCERN_TYPES, OUTCOMES, REFUSAL_REASONS } from "../../shared/domain/vocabulary.js";
+import {
+  CONCERN_TYPES,
+  NOTIFICATION_STATUSES,
+  OUTCOMES,
+  REFUSAL_REASONS,
+} from "../../shared/domain/vocabulary.js";
 
 /**
  * The console's pages are not type-checked with the hub (they are bundled for the browser),
@@ -17,7 +23,7 @@ import { CONCERN_TYPES, OUTCOMES, REFUSAL_REASONS } from "../../shared/domain/vo
 const UNRESOLVED_REASONS = ["school_not_registered", "no_partner_for_area", "partner_not_registered"];
 
 describe("the console's words", () => {
-  it("name every concern type, refusal reason, unresolved route and outcome in the vocabulary", () => {
+  it("name every concern type, notification status, refusal reason, unresolved route and outcome in the vocabulary", () => {
     // Prepare
     const missing = (codes: readonly string[], names: Record<string, unknown>) =>
       codes.filter((code) => !(code in names));
@@ -27,6 +33,7 @@ describe("the console's words", () => {
     expect(missing(REFUSAL_REASONS, REFUSAL_NAMES)).toEqual([]);
     expect(missing(UNRESOLVED_REASONS, UNRESOLVED_NAMES)).toEqual([]);
     expect(missing(OUTCOMES, OUTCOME_NAMES)).toEqual([]);
+    expect(missing(NOTIFICATION_STATUSES, STATUS_NAMES)).toEqual([]);
   });
 
   it("route every concern type somewhere in the demo registry, so `npm start` shows it", () => {
