@@ -3,7 +3,7 @@ import { toFhirAuditEvent } from "../domain/fhir.js";
 import type { AuditAction } from "../domain/vocabulary.js";
 import { validationFailed } from "../errors.js";
 import type { AuditQuery, AuditStore, Clock, Ids, NotificationStore, Page } from "../ports.js";
-import { actorOf, auditDraft, type Caller } from "./context.js";
+import { type Caller, callerEvent } from "./context.js";
 
 export interface AuditDeps {
   clock: Clock;
@@ -26,14 +26,7 @@ export async function queryEvents(
 ): Promise<Page<AuditEvent>> {
   assertRange(filter.from, filter.to);
   await deps.notifications.audit([
-    auditDraft({
-      id: deps.ids.next("evt"),
-      at: deps.clock.now().toISOString(),
-      action: "audit_queried",
-      actor: actorOf(caller),
-      reason: filterString(filter),
-      requestId: caller.requestId,
-    }),
+    callerEvent(deps, caller, "audit_queried", { reason: filterString(filter) }),
   ]);
   return deps.audit.query(filter, cursor, limit);
 }
@@ -60,17 +53,7 @@ async function recordExport(
   target: { kind: string; id: string },
   subjectId: string | null = null,
 ) {
-  await deps.notifications.audit([
-    auditDraft({
-      id: deps.ids.next("evt"),
-      at: deps.clock.now().toISOString(),
-      action: "audit_exported",
-      actor: actorOf(caller),
-      subjectId,
-      target,
-      requestId: caller.requestId,
-    }),
-  ]);
+  await deps.notifications.audit([callerEvent(deps, caller, "audit_exported", { subjectId, target })]);
 }
 
 /**

@@ -15,7 +15,7 @@ import type {
   Page,
   RegistryStore,
 } from "../ports.js";
-import { aboutNotification, actorOf, auditDraft, type Caller } from "./context.js";
+import { aboutNotification, actorOf, auditDraft, type Caller, callerEvent } from "./context.js";
 import { present } from "./notifications.js";
 import { pushesFor } from "./timeliness.js";
 
@@ -85,15 +85,11 @@ export async function recallNotification(
       recall: { reason, note: note ?? null, at, by: actorOf(caller) },
     };
     const breach = openBreach(deps.ids.next("brc"), "recall", n, at);
-    const event = auditDraft({
-      id: deps.ids.next("evt"),
+    const event = callerEvent(deps, caller, "disclosure_recalled", {
       at,
-      action: "disclosure_recalled",
-      actor: actorOf(caller),
       ...aboutNotification(n),
       reason,
       target: { kind: "notification", id: n.id },
-      requestId: caller.requestId,
     });
     const partner: Partner | undefined = (await deps.registry.getPartner(n.recipientId))?.value;
     const pushes = pushesFor(partner, "notification.recalled", n, now);

@@ -1,6 +1,8 @@
 import type { Actor, AuditDraft } from "../domain/audit.js";
 import type { NotificationRecord } from "../domain/records.js";
 import type { Partner } from "../domain/registry.js";
+import type { AuditAction } from "../domain/vocabulary.js";
+import type { Clock, Ids } from "../ports.js";
 
 /** Who is calling: the partner their OAuth client belongs to, the user, and the request. */
 export interface Caller {
@@ -34,6 +36,23 @@ export function auditDraft(
     requestId: null,
     ...fields,
   };
+}
+
+/** An event a caller's request causes: who, when (now unless given), and in which request. */
+export function callerEvent(
+  deps: { ids: Ids; clock: Clock },
+  caller: Caller,
+  action: AuditAction,
+  members: Partial<AuditDraft> = {},
+): AuditDraft {
+  return auditDraft({
+    id: deps.ids.next("evt"),
+    at: deps.clock.now().toISOString(),
+    action,
+    actor: actorOf(caller),
+    requestId: caller.requestId,
+    ...members,
+  });
 }
 
 /** The members an event about one notification carries: whose, which concern, to whom, on what footing. */

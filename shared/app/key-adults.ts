@@ -1,7 +1,7 @@
 import type { Partner } from "../domain/registry.js";
 import { LanternError } from "../errors.js";
 import type { Clock, Ids, NotificationRecord, NotificationStore } from "../ports.js";
-import { aboutNotification, actorOf, auditDraft, type Caller } from "./context.js";
+import { aboutNotification, type Caller, callerEvent } from "./context.js";
 
 export const NOT_A_KEY_ADULT = "not_a_key_adult";
 
@@ -29,15 +29,7 @@ export async function refuseUnlessKeyAdult(
   if (!keyAdults || keyAdults.length === 0 || keyAdults.some((k) => k.sub === caller.sub)) return;
   if (action === "open") {
     await deps.notifications.audit([
-      auditDraft({
-        id: deps.ids.next("evt"),
-        at: deps.clock.now().toISOString(),
-        action: "disclosure_refused",
-        actor: actorOf(caller),
-        ...aboutNotification(n),
-        reason: NOT_A_KEY_ADULT,
-        requestId: caller.requestId,
-      }),
+      callerEvent(deps, caller, "disclosure_refused", { ...aboutNotification(n), reason: NOT_A_KEY_ADULT }),
     ]);
   }
   throw notAKeyAdult();
