@@ -15,7 +15,7 @@ import type {
   Page,
   RegistryStore,
 } from "../ports.js";
-import { aboutNotification, actorOf, auditDraft, type Caller, callerEvent } from "./context.js";
+import { aboutNotification, actorOf, auditDraft, type Caller, callerEvent, SWEEPER } from "./context.js";
 import { present } from "./notifications.js";
 import { pushesFor } from "./timeliness.js";
 
@@ -33,8 +33,6 @@ export interface BreachDeps {
   audit: Pick<AuditStore, "query">;
   checkpoints: Pick<CheckpointStore, "latestCheckpoint" | "listCheckpoints">;
 }
-
-const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
 
 /** A breach record about one notification, opened now. */
 export function openBreach(

@@ -55,6 +55,28 @@ export function callerEvent(
   });
 }
 
+/** The hub's own sweep, as the actor of what it does when a time comes (overdue, erasure). */
+export const SWEEPER: Actor = { partnerId: null, sub: "lantern-sweep", clientId: null };
+
+/** An event the sweep records about one notification, for a stated reason. */
+export function sweepEvent(
+  deps: { ids: Ids },
+  action: AuditAction,
+  n: NotificationRecord,
+  at: string,
+  reason: string,
+): AuditDraft {
+  return auditDraft({
+    id: deps.ids.next("evt"),
+    at,
+    action,
+    actor: SWEEPER,
+    ...aboutNotification(n),
+    reason,
+    target: { kind: "notification", id: n.id },
+  });
+}
+
 /** The members an event about one notification carries: whose, which concern, to whom, on what footing. */
 export function aboutNotification(
   n: Pick<NotificationRecord, "subjectId" | "concernId" | "id" | "recipientId" | "agreement" | "purpose">,

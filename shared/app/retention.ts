@@ -7,7 +7,7 @@ import type {
   NotificationRecord,
   RetentionStore,
 } from "../ports.js";
-import { aboutNotification, auditDraft } from "./context.js";
+import { auditDraft, SWEEPER, sweepEvent } from "./context.js";
 
 /**
  * Retention: after its `retainUntil` a notification's payload and free text are erased, and
@@ -21,7 +21,6 @@ export interface RetentionDeps {
   audit: Pick<AuditStore, "query">;
 }
 
-const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
 const REASON = "retention_period_ended";
 const PAGE = 25;
 
@@ -46,15 +45,7 @@ async function eraseNotification(deps: RetentionDeps, due: ErasureDue, at: strin
     recall: n.recall ? { ...n.recall, note: null } : null,
     erasedAt: n.erasedAt ?? at,
   };
-  const event = auditDraft({
-    id: deps.ids.next("evt"),
-    at,
-    action: "content_erased",
-    actor: SWEEPER,
-    ...aboutNotification(n),
-    reason: REASON,
-    target: { kind: "notification", id: n.id },
-  });
+  const event = sweepEvent(deps, "content_erased", n, at, REASON);
   return (await deps.erasures.eraseNotification(next, n, [event])) === "ok";
 }
 

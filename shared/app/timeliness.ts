@@ -18,7 +18,7 @@ import type {
 import type { Alerts } from "./alerts.js";
 import { alertsOnOverdue } from "./alerts.js";
 import { attemptAlert } from "./alerts-delivery.js";
-import { aboutNotification, auditDraft, type Caller } from "./context.js";
+import { type Caller, sweepEvent } from "./context.js";
 import { ownNotification } from "./notifications.js";
 import { settle } from "./outbox.js";
 
@@ -48,7 +48,6 @@ export interface TimelinessDeps {
 export const RECEIVER_TIMEOUT_MS = 15_000;
 /** A delivery still failing this close to the due time is escalated to the force. */
 export const DELIVERY_ESCALATION_WINDOW_MS = 30 * 60_000;
-const SWEEPER = { partnerId: null, sub: "lantern-sweep", clientId: null };
 
 /**
  * The push messages for a notification event: to the partner's webhook, and for an overdue
@@ -141,15 +140,7 @@ async function markOverdue(
 ) {
   const partner = parties.recipient;
   const at = now.toISOString();
-  const event = auditDraft({
-    id: deps.ids.next("evt"),
-    at,
-    action: "deadline_missed",
-    actor: SWEEPER,
-    ...aboutNotification(n),
-    reason: "not_acknowledged_by_due_time",
-    target: { kind: "notification", id: n.id },
-  });
+  const event = sweepEvent(deps, "deadline_missed", n, at, "not_acknowledged_by_due_time");
   const escalation: Escalation = {
     id: `esc_due_${n.id}`,
     kind: "deadline_missed",
