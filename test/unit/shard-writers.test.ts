@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { documentClient } from "../../shared/adapters/dynamodb/client.js";
 import { type CommitOptions, commitWithAudit } from "../../shared/adapters/dynamodb/commit.js";
 import { ShardWriters } from "../../shared/adapters/dynamodb/shard-writers.js";
+import { auditDraft } from "../../shared/app/context.js";
 import type { AuditDraft } from "../../shared/domain/audit.js";
 
 /** One writer per shard in a process: no race among its own writers, no head read while it owns the head. */
@@ -12,24 +13,13 @@ const doc = documentClient("http://127.0.0.1:1", {});
 const ddb = mockClient(DynamoDBDocumentClient);
 const tables = { data: "data", audit: "audit" };
 const write = { Put: { TableName: "data", Item: { pk: "CONCERN#1", sk: "CONCERN" } } };
-const draft = (id: string): AuditDraft => ({
-  id,
-  at: "2026-11-23T16:20:02.123Z",
-  action: "audit_exported",
-  actor: { partnerId: "essex-police", sub: "ig-1", clientId: "essex-police-ig" },
-  subjectId: null,
-  concernId: null,
-  notificationId: null,
-  recipientId: null,
-  agreement: null,
-  purpose: null,
-  lawfulBasis: null,
-  dataCategories: null,
-  payloadSha256: null,
-  reason: null,
-  target: null,
-  requestId: null,
-});
+const draft = (id: string): AuditDraft =>
+  auditDraft({
+    id,
+    at: "2026-11-23T16:20:02.123Z",
+    action: "audit_exported",
+    actor: { partnerId: "essex-police", sub: "ig-1", clientId: "essex-police-ig" },
+  });
 const options = (shards: number): CommitOptions => ({
   shards,
   maxAttempts: 5,
