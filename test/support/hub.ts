@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../infra/local/dynamodb-local.js";
@@ -16,6 +16,23 @@ export interface Hub {
   token(clientId: string, scope: string, sub?: string): Promise<string>;
   stop(): Promise<number | null>;
 }
+
+/**
+ * The environment that runs a process under libfaketime with its clock moved by `offset`.
+ * The library is preloaded directly rather than through the `faketime` wrapper: the wrapper
+ * names a semaphore and shared memory after its pid and leaves them behind when it is
+ * killed, so a later wrapper that happens to get the same pid fails with "sem_open: File
+ * exists".
+ */
+function fakeClock(offset: string): NodeJS.ProcessEnv {
+  const library = FAKETIME_LIBRARIES.find((path) => existsSync(path));
+  if (!library) throw new Error(`libfaketime is not installed (looked in ${FAKETIME_LIBRARIES.join(", ")})`);
+  return { LD_PRELOAD: library, FAKETIME: offset, FAKETIME_DONT_FAKE_MONOTONIC: "1" };
+}
+
+const FAKETIME_LIBRARIES = ["x86_64-linux-gnu", "aarch64-linux-gnu"]
+  .map((triplet) => `/usr/lib/${triplet}/faketime/libfaketime.so.1`)
+  .concat("/usr/lib/faketime/libfaketime.so.1");
 
 /**
  * Start the hub exactly as `npm start` does, in a child process on a free loopback port,
@@ -37,8 +54,8 @@ export async function startHub(
     PORT: String(port),
   };
   const node = [process.execPath, "--import", "tsx", "infra/local/main.ts"];
-  const [command, ...args] = options.faketime ? ["faketime", "-f", options.faketime, ...node] : node;
-  if (options.faketime) fullEnv.FAKETIME_DONT_FAKE_MONOTONIC = "1";
+  if (options.faketime) Object.assign(fullEnv, fakeClock(options.faketime));
+  const [command, ...args] = node;
   const child = spawn(command as string, args, {
     env: fullEnv,
     stdio: ["ignore", "pipe", "pipe"],
