@@ -1,5 +1,5 @@
 import { readConcern } from "../shared/app/concerns.js";
-import { type SubmissionResult, submitConcern } from "../shared/app/submit-concern.js";
+import { submitConcern } from "../shared/app/submit-concern.js";
 import { listEscalations } from "../shared/app/timeliness.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
 import { idempotencyKey } from "../shared/http/request.js";
@@ -15,9 +15,8 @@ export const handler = createHttpHandler(
   "concerns",
   {
     async submitConcern({ caller, body, headers }) {
-      const result = await submitConcern(deps, caller, body, idempotencyKey(headers));
       // A first answer or its replay: either way the 201 receipt that was stored.
-      const receipt = result.body as SubmissionResult;
+      const { body: receipt } = await submitConcern(deps, caller, body, idempotencyKey(headers));
       return { status: 201, body: receipt, headers: { Location: `/v1/concerns/${receipt.id}` } };
     },
     async listEscalations({ caller, query }) {

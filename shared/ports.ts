@@ -1,3 +1,4 @@
+import type { ResponseBody } from "./api/operations.js";
 import type { AuditDraft, AuditEvent, ShardHead } from "./domain/audit.js";
 import type { Calendar } from "./domain/calendar.js";
 import type {
@@ -45,6 +46,12 @@ export type {
   WebhookOwner,
   WebhookSecrets,
 } from "./domain/records.js";
+
+/**
+ * The submission's 201 receipt, as the route table declares it: the one answer an
+ * Idempotency-Key replays, so a stored one is read back as that.
+ */
+export type SubmissionReceipt = ResponseBody<"submitConcern", 201>;
 
 /** What the use cases need from the world. Adapters (DynamoDB, local keys) implement these. */
 
@@ -147,7 +154,7 @@ export interface ConcernStore {
   /** One transaction: the concern, its notifications, its audit events and the idempotency record. */
   recordConcern(submission: SubmissionWrite): Promise<"ok" | "idempotency_conflict" | "registry_changed">;
   /** The record under this key, expired or not: the caller decides what an expired one means. */
-  findIdempotency(partnerId: string, key: string): Promise<Idempotency | null>;
+  findIdempotency(partnerId: string, key: string): Promise<Idempotency<SubmissionReceipt> | null>;
   getConcern(id: string): Promise<ConcernRecord | null>;
   getNotifications(ids: readonly string[]): Promise<NotificationRecord[]>;
 }

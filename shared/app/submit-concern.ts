@@ -4,7 +4,7 @@ import { isDiscloser } from "../domain/recipients.js";
 import { ageOn } from "../domain/time.js";
 import { MAX_SUBJECT_AGE } from "../domain/vocabulary.js";
 import { conflict, type FieldError, forbidden, serviceUnavailable, validationFailed } from "../errors.js";
-import type { StoredResponse } from "../ports.js";
+import type { StoredResponse, SubmissionReceipt } from "../ports.js";
 import type { Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
 import { decide, recipientsOf, type SubmitDeps } from "./submission-decision.js";
@@ -14,7 +14,6 @@ export {
   DEFAULT_RETENTION,
   IDEMPOTENCY_TTL_SECONDS,
   type RetentionPolicy,
-  type SubmissionResult,
   type SubmitDeps,
 } from "./submission-decision.js";
 
@@ -61,7 +60,7 @@ export async function submitConcern(
   caller: Caller,
   concern: ConcernSubmission,
   idempotencyKey: string | undefined,
-): Promise<StoredResponse> {
+): Promise<StoredResponse<SubmissionReceipt>> {
   if (concern.breakGlass && !isDiscloser(caller.partner)) {
     throw forbidden("Only a police force may break glass.");
   }
@@ -112,7 +111,7 @@ async function replayed(
   key: string,
   requestSha256: string,
   now: Date,
-): Promise<StoredResponse | null> {
+): Promise<StoredResponse<SubmissionReceipt> | null> {
   const previous = await deps.concerns.findIdempotency(caller.partner.id, key);
   // Past its 24 hours a record no longer answers, though DynamoDB's TTL may keep it for days.
   if (!previous || previous.expiresAt * 1000 <= now.getTime()) return null;
