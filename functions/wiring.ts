@@ -14,9 +14,9 @@ import { traced } from "../shared/http/tracing.js";
 import type { CheckpointRequester, CheckpointSigner, Clock, Ids } from "../shared/ports.js";
 
 /*
- * The KMS, Lambda and Secrets Manager clients are imported where they are first used, not at
- * the top: each function needs at most some of them, and most none at its cold start (the
- * modules stay in every bundle, but unevaluated until then).
+ * The KMS, Lambda and Secrets Manager adapters (and their clients) are imported where they are
+ * first used, not at the top: each function needs at most some of them, and most none at its
+ * cold start (the modules stay in every bundle, but unevaluated until then).
  */
 
 /**
@@ -27,10 +27,7 @@ async function checkpointSigner(env: NodeJS.ProcessEnv): Promise<CheckpointSigne
   const kmsKeyId = env[ENV.checkpointKmsKeyId];
   if (kmsKeyId) {
     const previous = (env[ENV.checkpointPreviousKmsKeyIds] ?? "").split(",").filter(Boolean);
-    const [{ KMSClient }, { KmsCheckpointSigner }] = await Promise.all([
-      import("@aws-sdk/client-kms"),
-      import("../shared/adapters/signing/kms-signer.js"),
-    ]);
+    const { KMSClient, KmsCheckpointSigner } = await import("../shared/adapters/signing/kms-signer.js");
     return new KmsCheckpointSigner(traced(new KMSClient({})), kmsKeyId, previous);
   }
   const local = env[ENV.checkpointKey];
@@ -66,10 +63,10 @@ async function readKey(env: NodeJS.ProcessEnv, inlineName: string, arnName: stri
 
 /** A Secrets Manager secret's string value. */
 async function secretString(arn: string, whenEmpty: string): Promise<string> {
-  const { GetSecretValueCommand, SecretsManagerClient } = await import("@aws-sdk/client-secrets-manager");
-  const out = await traced(new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: arn }));
-  if (!out.SecretString) throw new ConfigurationError(whenEmpty);
-  return out.SecretString;
+  const { secretValue } = await import("../shared/adapters/secrets.js");
+  const value = await secretValue(arn, (client) => traced(client));
+  if (!value) throw new ConfigurationError(whenEmpty);
+  return value;
 }
 
 /** The Notify key, on the alert sender's first send. */
@@ -123,10 +120,9 @@ function lazySigner(env: NodeJS.ProcessEnv): CheckpointSigner {
 function lambdaCheckpointRequester(functionName: string): CheckpointRequester {
   let requester: Promise<CheckpointRequester> | undefined;
   const requesterOf = async () => {
-    const [{ LambdaClient }, { LambdaCheckpointRequester }] = await Promise.all([
-      import("@aws-sdk/client-lambda"),
-      import("../shared/adapters/lambda/checkpoint-requester.js"),
-    ]);
+    const { LambdaClient, LambdaCheckpointRequester } = await import(
+      "../shared/adapters/lambda/checkpoint-requester.js"
+    );
     return new LambdaCheckpointRequester(traced(new LambdaClient({})), functionName);
   };
   return {
