@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
 import { isDiscloser } from "../domain/recipients.js";
-import type { Route } from "../domain/routing.js";
+import type { RoutedRecipient } from "../domain/routing.js";
 import { ageOn } from "../domain/time.js";
 import { MAX_SUBMISSION_ITEMS } from "../domain/transaction-size.js";
 import { MAX_SUBJECT_AGE } from "../domain/vocabulary.js";
@@ -103,7 +103,7 @@ export async function submitConcern(
     const outcome = await deps.concerns.recordConcern({ ...write, commitBy });
     if (outcome === "ok") return response;
     if (outcome === "too_many_items")
-      throw tooManyRecipients(routesOf(concern, now, snapshot, calendar).routes);
+      throw tooManyRecipients(recipientsOf(concern, now, snapshot, calendar).recipients);
     if (outcome === "idempotency_conflict" && idempotencyKey !== undefined) {
       // Another request with the same key committed first: answer as it was answered.
       const replay = await replayed(deps, caller, idempotencyKey, requestSha256, now);
@@ -118,7 +118,7 @@ export async function submitConcern(
 }
 
 /** A submission over the transaction's limit despite the checks when set (two changes raced). */
-function tooManyRecipients(routes: readonly Route[]) {
+function tooManyRecipients(routes: readonly RoutedRecipient[]) {
   const ruleIds = [...new Set(routes.flatMap((r) => r.ruleIds))].map((id) => `"${id}"`);
   return transactionLimit(
     `This submission would write more records than one transaction takes (${MAX_SUBMISSION_ITEMS}): ` +
