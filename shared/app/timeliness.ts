@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Partner } from "../domain/registry.js";
+import { ACCEPTED } from "../domain/vocabulary.js";
 import { signatureHeader, webhookBody } from "../domain/webhook.js";
 import type {
   AuditStore,
@@ -131,7 +132,7 @@ export async function sweepOverdue(
   return marked;
 }
 
-/** delivered → overdue, with one deadline_missed event, an escalation and the pushes; false on a conflict. */
+/** Unacknowledged → overdue, with one deadline_missed event, an escalation and the pushes; false on a conflict. */
 async function markOverdue(
   deps: TimelinessDeps,
   n: NotificationRecord,
@@ -265,7 +266,7 @@ export async function redeliver(deps: TimelinessDeps, caller: Caller, notificati
   const now = deps.clock.now().toISOString();
   for (const d of await deps.timeliness.deliveriesOf(notificationId)) {
     // A cancelled reminder stays cancelled, and a scheduled one is not sent early.
-    if (d.status === "delivered" || d.status === "cancelled" || d.status === "scheduled") continue;
+    if (d.status === ACCEPTED || d.status === "cancelled" || d.status === "scheduled") continue;
     await deps.timeliness.saveDelivery({ ...d, status: "pending", nextAttemptAt: now }, d);
   }
   return listDeliveries(deps, caller, notificationId);
