@@ -250,9 +250,12 @@ export interface CheckpointAnswer {
 }
 
 export interface TimelinessStore {
-  /** Notifications still `delivered` whose due time is at or before `now`, oldest due first. */
+  /**
+   * Notifications still unacknowledged (`delivered`) whose due time is at or before `now`,
+   * oldest due first.
+   */
   overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]>;
-  /** delivered → overdue with its deadline_missed event, escalation and push, or "conflict". */
+  /** Unacknowledged → overdue with its deadline_missed event, escalation and push, or "conflict". */
   markOverdue(
     next: NotificationRecord,
     events: AuditDraft[],

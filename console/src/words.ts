@@ -1,6 +1,18 @@
-/** The hub's codes in the words a Key Adult, a social worker or an officer would use. */
+import type {
+  ConcernType,
+  NotificationStatus,
+  Outcome,
+  RefusalReason,
+  UnresolvedReason,
+} from "../../shared/domain/vocabulary.js";
 
-export const CONCERN_TYPE_NAMES: Record<string, string> = {
+/**
+ * The hub's codes in the words a Key Adult, a social worker or an officer would use. Each
+ * table is typed by the hub's own list, so a code added there without words here fails the
+ * console's type check (`npm run typecheck` checks console/ too).
+ */
+
+export const CONCERN_TYPE_NAMES: Record<ConcernType, string> = {
   domestic_abuse_child_present: "Domestic abuse, child present",
   missing_child: "Missing child",
   child_exploitation: "Child exploitation",
@@ -11,7 +23,7 @@ export const CONCERN_TYPE_NAMES: Record<string, string> = {
   radicalisation: "Radicalisation",
 };
 
-export const REFUSAL_NAMES: Record<string, string> = {
+export const REFUSAL_NAMES: Record<RefusalReason, string> = {
   no_agreement: "there is no data-sharing agreement with them",
   agreement_not_active: "their agreement is suspended, revoked or not yet signed off",
   agreement_expired: "their agreement has expired",
@@ -22,13 +34,13 @@ export const REFUSAL_NAMES: Record<string, string> = {
   purpose_not_covered: "their agreement does not cover this purpose",
 };
 
-export const UNRESOLVED_NAMES: Record<string, string> = {
+export const UNRESOLVED_NAMES: Record<UnresolvedReason, string> = {
   school_not_registered: "the child's school is not registered with Lantern",
   no_partner_for_area: "no partner of that kind is registered for the area",
   partner_not_registered: "the partner the rule names is not registered",
 };
 
-export const STATUS_NAMES: Record<string, [string, string]> = {
+export const STATUS_NAMES: Record<NotificationStatus, [string, string]> = {
   delivered: ["Not yet acknowledged", "blue"],
   acknowledged: ["Acknowledged", "green"],
   overdue: ["Overdue", "red"],
@@ -36,7 +48,7 @@ export const STATUS_NAMES: Record<string, [string, string]> = {
   recalled: ["Recalled by the police", "orange"],
 };
 
-export const OUTCOME_NAMES: Record<string, string> = {
+export const OUTCOME_NAMES: Record<Outcome, string> = {
   no_further_action: "No further action",
   early_help: "Early help",
   child_in_need: "Child in need",
@@ -45,7 +57,15 @@ export const OUTCOME_NAMES: Record<string, string> = {
   information_only: "Information only",
 };
 
-export const name = (names: Record<string, string>, code: string) => names[code] ?? code.replace(/_/g, " ");
+/** A code's words; one this console does not know (a newer hub's) reads as itself. */
+export const name = (names: Readonly<Record<string, string>>, code: string) =>
+  names[code] ?? code.replace(/_/g, " ");
+
+/** A notification status's words and tag colour, looked up by the code the hub sent. */
+export function statusWords(status: string): [string, string] {
+  const words: Readonly<Record<string, [string, string]>> = STATUS_NAMES;
+  return words[status] ?? [status, "grey"];
+}
 
 const london = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/London",

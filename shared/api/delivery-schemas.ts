@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DELIVERY_STATUSES } from "../domain/vocabulary.js";
 
 /** A push message in the outbox, as `GET /v1/notifications/{id}/deliveries` lists it. */
 export const DeliverySchema = z
@@ -24,7 +25,7 @@ export const DeliverySchema = z
       .optional()
       .meta({ description: "Whose webhook this message goes to, signed with that owner's own secret." }),
     createdAt: z.string(),
-    status: z.enum(["scheduled", "pending", "delivered", "failed", "cancelled"]).meta({
+    status: z.enum(DELIVERY_STATUSES).meta({
       description:
         "`scheduled`: a reminder text waiting for its time (`nextAttemptAt`), or for the retry of a send that failed (so the sweep checks again that it is unopened); `cancelled` (last error `not_needed`): an alert no longer needed when its time came (a reminder for a notification already opened, acknowledged or recalled; an overdue email for one acknowledged, closed or recalled since).",
     }),

@@ -9,6 +9,7 @@ import {
   OUTCOMES,
   REFUSAL_REASONS,
   RISK_RATINGS,
+  UNRESOLVED_REASONS,
 } from "../domain/vocabulary.js";
 import { CONCERN_LIFE_FIELDS, lifeReport, NOTIFICATION_LIFE_FIELDS } from "./lifecycle-fields.js";
 
@@ -23,7 +24,7 @@ const Category = z.enum(DATA_CATEGORIES).meta({ id: "DataCategory" });
 const UnresolvedRoute = z
   .object({
     ruleId: z.string(),
-    reason: z.enum(["school_not_registered", "no_partner_for_area", "partner_not_registered"]),
+    reason: z.enum(UNRESOLVED_REASONS),
   })
   .meta({ id: "UnresolvedRoute", description: "A rule that matched but whose recipient is not registered." });
 const Refusal = z

@@ -135,7 +135,7 @@ export function alertsOnOverdue(
 export interface Submission {
   notifications: readonly Announced[];
   partners: readonly Partner[];
-  routes: readonly { recipientId: string; ruleIds: readonly string[] }[];
+  recipients: readonly { recipientId: string; ruleIds: readonly string[] }[];
   rules: readonly RoutingRule[];
   calendar: Pick<Calendar, "holidays" | "schoolHolidays">;
   discloser: string;
@@ -146,7 +146,7 @@ export interface Submission {
 export function submissionAlerts(alerts: Alerts | null | undefined, s: Submission): Delivery[] {
   if (!alerts) return [];
   return s.notifications.flatMap((notification) => {
-    const ruleIds = new Set(s.routes.find((r) => r.recipientId === notification.recipientId)?.ruleIds);
+    const ruleIds = new Set(s.recipients.find((r) => r.recipientId === notification.recipientId)?.ruleIds);
     const ruleAts = s.rules.flatMap((r) =>
       ruleIds.has(r.id) && r.due.kind === "next_school_day" ? [r.due.at] : [],
     );

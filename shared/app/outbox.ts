@@ -1,8 +1,9 @@
+import { ACCEPTED } from "../domain/vocabulary.js";
 import { nextAttemptAt } from "../domain/webhook.js";
 import type { Delivery, DeliveryAttempt } from "../ports.js";
 
 /**
- * The outbox's one retry rule, for webhooks and alerts alike: a message sent is delivered; a
+ * The outbox's one retry rule, for webhooks and alerts alike: a message sent and accepted is done; a
  * permanent failure ends it; any other failure is tried again on the schedule, measured from
  * the first attempt, until the schedule runs out.
  */
@@ -14,7 +15,7 @@ export function settle(
   now: Date,
 ): Delivery {
   const tried = { ...claimed, attempts };
-  if (outcome === "sent") return { ...tried, status: "delivered", nextAttemptAt: null };
+  if (outcome === "sent") return { ...tried, status: ACCEPTED, nextAttemptAt: null };
   if (outcome === "permanent") return { ...tried, status: "failed", nextAttemptAt: null };
   const retries = claimed.retries + 1;
   const first = new Date(attempts[0]?.at ?? now.toISOString());

@@ -9,7 +9,7 @@ import {
   DEFAULT_CONCERN_RETENTION_DAYS,
   retainUntil,
 } from "../domain/retention.js";
-import { type Route, route } from "../domain/routing.js";
+import { type RoutedRecipient, routeConcern } from "../domain/routing.js";
 import { ageOn, utc } from "../domain/time.js";
 import type { RefusalReason } from "../domain/vocabulary.js";
 import type {
@@ -33,10 +33,10 @@ import { pushesFor } from "./timeliness.js";
 import { withheldDecisions, withholdings } from "./withhold.js";
 
 /**
- * How one submission is decided on a registry snapshot: routed, each route evaluated against
- * the agreements, each payload minimised, and the one transaction that commits it prepared.
- * Pure but for ids; `submit-concern.ts` reads, commits and decides again when the registry
- * moved.
+ * How one submission is decided on a registry snapshot: routed, each routed recipient
+ * evaluated against the agreements, each payload minimised, and the one transaction that
+ * commits it prepared. Pure but for ids; `submit-concern.ts` reads, commits and decides
+ * again when the registry moved.
  */
 
 export interface SubmitDeps {
@@ -68,13 +68,19 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 /** The receipt, as the route table's 201 response declares it (ConcernReceiptSchema). */
 export type SubmissionResult = ResponseBody<"submitConcern", 201>;
 
-export function routesOf(
+export function recipientsOf(
   concern: ConcernSubmission,
   now: Date,
   snapshot: RegistrySnapshot,
   calendar: Calendar,
 ) {
-  return route({ concern, receivedAt: now, rules: snapshot.rules, partners: snapshot.partners, calendar });
+  return routeConcern({
+    concern,
+    receivedAt: now,
+    rules: snapshot.rules,
+    partners: snapshot.partners,
+    calendar,
+  });
 }
 
 interface DecisionInputs {
@@ -87,7 +93,7 @@ interface DecisionInputs {
 }
 
 /**
- * One decision: route the concern, evaluate each route against the agreements, minimise, and
+ * One decision: route the concern, evaluate each routed recipient against the agreements, minimise, and
  * prepare the one transaction that commits it, with a check on every registry entry used.
  */
 export function decide(
@@ -97,8 +103,8 @@ export function decide(
   d: DecisionInputs,
 ): { write: SubmissionWrite; response: StoredResponse } {
   const { now, subjectId } = d;
-  const { routes, unresolved } = routesOf(concern, now, d.snapshot, d.calendar);
-  const plan = withholdings(concern, routes);
+  const { recipients, unresolved } = recipientsOf(concern, now, d.snapshot, d.calendar);
+  const plan = withholdings(concern, recipients);
   const concernId = deps.ids.next("con");
   const retention = deps.retention ?? DEFAULT_RETENTION;
   const baseEvent: BaseEvent = {
@@ -138,7 +144,7 @@ export function decide(
       events,
       idempotency: idempotencyOf(caller, d, response),
       reviews: [...breakGlassReviews(record, notifications, events), ...withheld.reviews],
-      deliveries: outboxOf(deps, caller, d, routes, notifications),
+      deliveries: outboxOf(deps, caller, d, recipients, notifications),
       registryEpoch: d.snapshot.epoch,
     },
   };
@@ -149,7 +155,7 @@ function outboxOf(
   deps: SubmitDeps,
   caller: Caller,
   d: DecisionInputs,
-  routes: readonly Route[],
+  recipients: readonly RoutedRecipient[],
   notifications: readonly NotificationRecord[],
 ) {
   return [
@@ -157,7 +163,7 @@ function outboxOf(
     ...submissionAlerts(deps.alerts, {
       notifications,
       partners: d.snapshot.partners,
-      routes,
+      recipients,
       rules: d.snapshot.rules,
       calendar: d.calendar,
       discloser: caller.partner.name,
@@ -178,12 +184,12 @@ function pushesOf(snapshot: RegistrySnapshot, notifications: readonly Notificati
   );
 }
 
-/** Each route that is not withheld: a disclosure under its agreement, break glass, or a refusal. */
+/** Each routed recipient not withheld: a disclosure under its agreement, break glass, or a refusal. */
 function disclosures(
   deps: SubmitDeps,
   caller: Caller,
   concern: ConcernSubmission,
-  disclosed: readonly Route[],
+  disclosed: readonly RoutedRecipient[],
   on: { agreements: readonly Agreement[]; baseEvent: BaseEvent; now: Date; retention: RetentionPolicy },
 ) {
   const notifications: NotificationRecord[] = [];

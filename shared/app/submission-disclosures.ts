@@ -3,9 +3,9 @@ import { type AuditDraft, payloadDigest } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
 import { minimise } from "../domain/minimise.js";
 import { notificationRetainUntil } from "../domain/retention.js";
-import type { Route } from "../domain/routing.js";
+import type { RoutedRecipient } from "../domain/routing.js";
 import { utc } from "../domain/time.js";
-import type { RefusalReason } from "../domain/vocabulary.js";
+import { type RefusalReason, UNACKNOWLEDGED } from "../domain/vocabulary.js";
 import type { BreakGlassReview, ConcernRecord, Ids, NotificationRecord } from "../ports.js";
 import { auditDraft } from "./context.js";
 
@@ -61,7 +61,7 @@ export type BaseEvent = Pick<AuditDraft, "at" | "actor" | "subjectId" | "concern
 export function disclose(
   deps: { ids: Ids },
   concern: ConcernSubmission,
-  r: Route,
+  r: RoutedRecipient,
   evaluation: Evaluation,
   baseEvent: BaseEvent,
   discloserId: string,
@@ -118,7 +118,7 @@ export function disclose(
 function makeNotification(
   deps: { ids: Ids },
   concern: ConcernSubmission,
-  r: Route,
+  r: RoutedRecipient,
   fields: Pick<
     NotificationRecord,
     | "concernId"
@@ -136,7 +136,7 @@ function makeNotification(
     ...fields,
     id: deps.ids.next("ntf"),
     recipientId: r.recipientId,
-    status: "delivered",
+    status: UNACKNOWLEDGED,
     concernType: concern.concernType,
     occurredAt: utc(new Date(concern.occurredAt)),
     dueBy: utc(r.dueBy),

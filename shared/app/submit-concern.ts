@@ -7,7 +7,7 @@ import { conflict, type FieldError, forbidden, serviceUnavailable, validationFai
 import type { StoredResponse } from "../ports.js";
 import type { Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
-import { decide, routesOf, type SubmitDeps } from "./submission-decision.js";
+import { decide, recipientsOf, type SubmitDeps } from "./submission-decision.js";
 import { withholdings } from "./withhold.js";
 
 export {
@@ -76,7 +76,7 @@ export async function submitConcern(
   let snapshot = await deps.registry.decisionSnapshot();
   let calendar = await snapshot.calendar(concern.area);
   // Checked before anything is written (the identity links included): a 400 writes nothing.
-  withholdings(concern, routesOf(concern, now, snapshot, calendar).routes);
+  withholdings(concern, recipientsOf(concern, now, snapshot, calendar).recipients);
   const subjectId = await subjectIdOf(deps, concern.subject);
   for (let decision = 0; decision < MAX_DECISIONS; decision++) {
     if (decision > 0) {

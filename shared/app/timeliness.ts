@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Partner } from "../domain/registry.js";
+import { ACCEPTED } from "../domain/vocabulary.js";
 import { signatureHeader, webhookBody } from "../domain/webhook.js";
 import type {
   AuditStore,
@@ -131,7 +132,7 @@ export async function sweepOverdue(
   return marked;
 }
 
-/** delivered → overdue, with one deadline_missed event, an escalation and the pushes; false on a conflict. */
+/** Unacknowledged → overdue, with one deadline_missed event, an escalation and the pushes; false on a conflict. */
 async function markOverdue(
   deps: TimelinessDeps,
   n: NotificationRecord,
@@ -270,7 +271,7 @@ export async function listDeliveries(deps: TimelinessDeps, caller: Caller, notif
  * a worker is sending this moment (resetting its lease would let a second worker send it too).
  */
 function redeliverable(d: Delivery, now: string): boolean {
-  if (d.status === "delivered" || d.status === "cancelled" || d.status === "scheduled") return false;
+  if (d.status === ACCEPTED || d.status === "cancelled" || d.status === "scheduled") return false;
   if (d.alert?.kind === "reminder") return false;
   return !(d.leasedUntil !== undefined && d.leasedUntil === d.nextAttemptAt && d.leasedUntil > now);
 }

@@ -1,6 +1,6 @@
 import type { Actor, AuditDraft } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
-import type { Route } from "../domain/routing.js";
+import type { RoutedRecipient } from "../domain/routing.js";
 import { type FieldError, validationFailed } from "../errors.js";
 import type { BreakGlassReview, Ids } from "../ports.js";
 import { auditDraft } from "./context.js";
@@ -14,16 +14,16 @@ export interface Withheld {
 }
 
 /**
- * The officer's decisions not to share, checked against the routes before anything is
+ * The officer's decisions not to share, checked against the routed recipients before anything is
  * written: a recipient the concern does not route to (or named twice) is a 400, because a
  * decision about nobody is a mistake the officer must see.
  */
-export function withholdings(concern: ConcernSubmission, routes: readonly Route[]) {
+export function withholdings(concern: ConcernSubmission, recipients: readonly RoutedRecipient[]) {
   const decisions = concern.withhold ?? [];
   const errors: FieldError[] = [];
   const named = new Set<string>();
   decisions.forEach((d, i) => {
-    if (!routes.some((r) => r.recipientId === d.recipientId)) {
+    if (!recipients.some((r) => r.recipientId === d.recipientId)) {
       errors.push({
         path: `/withhold/${i}/recipientId`,
         message: "this concern does not route to that recipient",
@@ -35,9 +35,9 @@ export function withholdings(concern: ConcernSubmission, routes: readonly Route[
   });
   if (errors.length > 0) throw validationFailed(errors);
   return {
-    /** The routes that go ahead: disclosed, refused or broken glass as usual. */
-    disclosed: routes.filter((r) => !named.has(r.recipientId)),
-    withheld: routes.filter((r) => named.has(r.recipientId)),
+    /** The routed recipients that go ahead: disclosed, refused or broken glass as usual. */
+    disclosed: recipients.filter((r) => !named.has(r.recipientId)),
+    withheld: recipients.filter((r) => named.has(r.recipientId)),
     justificationOf: (recipientId: string) =>
       decisions.find((d) => d.recipientId === recipientId)?.justification ?? "",
   };
@@ -50,7 +50,7 @@ type Base = Pick<AuditDraft, "at" | "actor" | "subjectId" | "concernId" | "reque
 };
 
 /**
- * One `disclosure_withheld` event per withheld route, naming what would have been shared;
+ * One `disclosure_withheld` event per withheld recipient, naming what would have been shared;
  * the justification is free text and stays with the review, out of the trail. Each decision
  * waits in IG's review queue like a break glass, written in the same transaction.
  */

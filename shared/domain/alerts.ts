@@ -1,5 +1,6 @@
 import type { Calendar } from "./calendar.js";
 import { LONDON, nextSchoolDay } from "./time.js";
+import { awaitingAcknowledgement } from "./vocabulary.js";
 
 /**
  * Alerts for people: the email or text that tells a Key Adult (or a partner's escalation
@@ -111,10 +112,10 @@ export function reminderAt(
 
 /**
  * Whether the reminder may still go: only while nobody has opened the notification and it
- * is still waiting (delivered or overdue); acknowledged, closed and recalled ones are not.
+ * is still waiting (unacknowledged or overdue); acknowledged, closed and recalled ones are not.
  */
 export function mayRemind(status: string, opened: boolean): boolean {
-  return !opened && (status === "delivered" || status === "overdue");
+  return !opened && awaitingAcknowledgement(status);
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   BreachStatus,
   ConcernType,
   DataCategory,
+  DeliveryStatus,
   NotificationStatus,
   Outcome,
   RecallReason,
@@ -236,7 +237,7 @@ export interface Delivery {
    * `scheduled`: a reminder waiting for its time (the sweep then releases it as `pending`);
    * `cancelled`: an alert no longer needed when its time came (its notification opened).
    */
-  status: "scheduled" | "pending" | "delivered" | "failed" | "cancelled";
+  status: DeliveryStatus;
   attempts: DeliveryAttempt[];
   /** Retries made so far (0 before the first retry). */
   retries: number;

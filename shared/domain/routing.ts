@@ -3,10 +3,10 @@ import type { ConcernSubmission } from "./concern.js";
 import { resolverOf } from "./recipients.js";
 import type { DueRule, Partner, RoutingRule } from "./registry.js";
 import { ageOn, nextSchoolDay, parseDuration } from "./time.js";
-import { DATA_CATEGORIES, type DataCategory, DEFAULT_PURPOSE } from "./vocabulary.js";
+import { DATA_CATEGORIES, type DataCategory, DEFAULT_PURPOSE, type UnresolvedReason } from "./vocabulary.js";
 
 /** One partner that must hear about a concern, with what it needs and by when. */
-export interface Route {
+export interface RoutedRecipient {
   recipientId: string;
   ruleIds: string[];
   purpose: string;
@@ -17,7 +17,7 @@ export interface Route {
 /** A rule that matched but whose recipient could not be found (an unregistered school, say). */
 export interface UnresolvedRoute {
   ruleId: string;
-  reason: "school_not_registered" | "no_partner_for_area" | "partner_not_registered";
+  reason: UnresolvedReason;
 }
 
 export interface RoutingInput {
@@ -75,12 +75,15 @@ function conditionsMatch(rule: RoutingRule, input: RoutingInput): boolean {
 }
 
 /**
- * Which partners must hear about a concern. A rule whose conditions do not match is not a
- * route at all. When two rules reach the same partner it gets one notification: the union of
- * the categories and the earlier due time.
+ * Which partners must hear about a concern. A rule whose conditions do not match reaches no
+ * one, not even as unresolved. When two rules reach the same partner it gets one
+ * notification: the union of the categories and the earlier due time.
  */
-export function route(input: RoutingInput): { routes: Route[]; unresolved: UnresolvedRoute[] } {
-  const byRecipient = new Map<string, Route>();
+export function routeConcern(input: RoutingInput): {
+  recipients: RoutedRecipient[];
+  unresolved: UnresolvedRoute[];
+} {
+  const byRecipient = new Map<string, RoutedRecipient>();
   const unresolved: UnresolvedRoute[] = [];
   for (const rule of input.rules) {
     if (!rule.concernTypes.includes(input.concern.concernType) || !conditionsMatch(rule, input)) continue;
@@ -108,5 +111,5 @@ export function route(input: RoutingInput): { routes: Route[]; unresolved: Unres
       });
     }
   }
-  return { routes: [...byRecipient.values()], unresolved };
+  return { recipients: [...byRecipient.values()], unresolved };
 }

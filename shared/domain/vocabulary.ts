@@ -58,8 +58,33 @@ export const REFUSAL_REASONS = [
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
+/** Why a rule that matched reached nobody (the receipt's `unresolvedRoutes`). */
+export const UNRESOLVED_REASONS = [
+  "school_not_registered",
+  "no_partner_for_area",
+  "partner_not_registered",
+] as const;
+export type UnresolvedReason = (typeof UNRESOLVED_REASONS)[number];
+
 export const NOTIFICATION_STATUSES = ["delivered", "acknowledged", "overdue", "closed", "recalled"] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/**
+ * The contract says "delivered" of two things: a notification its recipient has not yet
+ * acknowledged, and an outbox message (a push or an alert) its receiver accepted. The code
+ * names them apart, UNACKNOWLEDGED and ACCEPTED, so neither reads as the other.
+ */
+export const UNACKNOWLEDGED = "delivered" satisfies NotificationStatus;
+
+/** Still waiting for its recipient: not yet acknowledged, whether or not past its due time. */
+export function awaitingAcknowledgement(status: string): boolean {
+  return status === UNACKNOWLEDGED || status === "overdue";
+}
+
+/** An outbox message (push or alert): `delivered` once a 2xx or GOV.UK Notify accepted it. */
+export const DELIVERY_STATUSES = ["scheduled", "pending", "delivered", "failed", "cancelled"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export const ACCEPTED = "delivered" satisfies DeliveryStatus;
 
 export const OUTCOMES = [
   "no_further_action",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import type { Caller } from "../../shared/app/context.js";
-import { changeAgreementStatus } from "../../shared/app/registry.js";
+import { changeAgreementStatus, updatePartner } from "../../shared/app/registry.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
 import { amyConcern } from "../support/fixtures.js";
@@ -86,5 +86,25 @@ describe("the registry snapshot on DynamoDB Local", () => {
     });
     const disclosures = await store.audit.query({ action: "disclosure" }, undefined, 100);
     expect(disclosures.items.filter((e) => e.recipientId === "st-marys-primary")).toHaveLength(2);
+  });
+
+  it("sees a partner changed in another container: the MASH moved out of Essex is not told", async () => {
+    // Prepare: A keeps its snapshot whatever the time since a change (settle time 0).
+    const store = await freshStore();
+    const containerA = new DynamoRegistryStore(store.doc, store.tables, store.commit, 0);
+    const containerB = new DynamoRegistryStore(store.doc, store.tables, store.commit);
+    const submitA = async () =>
+      (await submitConcern({ ...store, registry: containerA, subjectKey }, officer, amyConcern(), undefined))
+        .body as Receipt;
+    expect((await submitA()).notifications.map((n) => n.recipientId)).toContain("essex-mash");
+
+    // Act: IG moves the Essex MASH to Southend through container B; A submits again.
+    const deps = { ...store, registry: containerB, webhookHttpsOnly: false, resolveHost: async () => [] };
+    await updatePartner(deps, ig, "essex-mash", { areas: ["southend"] });
+    const after = await submitA();
+
+    // Assess: A decided on the partner as it now is, read by key.
+    expect(after.notifications.map((n) => n.recipientId)).not.toContain("essex-mash");
+    expect(after.notifications.map((n) => n.recipientId)).toContain("st-marys-primary");
   });
 });

@@ -80,7 +80,7 @@ describe("what an alert says", () => {
             {
               notifications: [notification],
               partners: [recipient],
-              routes: [{ recipientId: recipient.id, ruleIds: ["encompass-school"] }],
+              recipients: [{ recipientId: recipient.id, ruleIds: ["encompass-school"] }],
               rules: [],
               calendar: NO_HOLIDAYS,
               discloser: "Essex Police",
@@ -170,7 +170,7 @@ describe("when the reminder text goes", () => {
       {
         notifications: [n],
         partners: [recipient],
-        routes: [{ recipientId: recipient.id, ruleIds: [] }],
+        recipients: [{ recipientId: recipient.id, ruleIds: [] }],
         rules: [],
         calendar: NO_HOLIDAYS,
         discloser: "Essex Police",
@@ -198,7 +198,7 @@ describe("when the reminder text goes", () => {
       submissionAlerts(null, {
         notifications: [n],
         partners: [recipient],
-        routes: [],
+        recipients: [],
         rules: [],
         calendar: NO_HOLIDAYS,
         discloser: "Essex Police",

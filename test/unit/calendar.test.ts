@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import { addWorkingTime, type Calendar, defaultCalendar } from "../../shared/domain/calendar.js";
 import { CalendarSchema } from "../../shared/domain/registry.js";
-import { dueBy, route } from "../../shared/domain/routing.js";
+import { dueBy, routeConcern } from "../../shared/domain/routing.js";
 import { amyConcern } from "../support/fixtures.js";
 
 const essex = (overrides: Partial<Calendar> = {}): Calendar => ({
@@ -48,14 +48,14 @@ describe("next school day on an area's calendar", () => {
 
   it("routes with the area's calendar", () => {
     const calendar = essex({ holidays: ["2026-11-30"] }); // a Monday
-    const { routes } = route({
+    const { recipients } = routeConcern({
       concern: amyConcern(),
       receivedAt: new Date("2026-11-27T21:40:00Z"), // Friday night, GMT
       rules: DEMO_RULES,
       partners: DEMO_PARTNERS,
       calendar,
     });
-    expect(routes.find((r) => r.recipientId === "st-marys-primary")?.dueBy.toISOString()).toBe(
+    expect(recipients.find((r) => r.recipientId === "st-marys-primary")?.dueBy.toISOString()).toBe(
       "2026-12-01T09:00:00.000Z",
     );
   });

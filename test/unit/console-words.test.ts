@@ -12,15 +12,14 @@ import {
   NOTIFICATION_STATUSES,
   OUTCOMES,
   REFUSAL_REASONS,
+  UNRESOLVED_REASONS,
 } from "../../shared/domain/vocabulary.js";
 
 /**
- * The console's pages are not type-checked with the hub (they are bundled for the browser),
- * so a code added to the vocabulary without words for people would show as its raw code:
- * these lists say so instead (docs/extending.md).
+ * A code added to the vocabulary without words for people would show as its raw code. The
+ * console's tables are typed by the vocabulary, so `npm run typecheck` (which checks
+ * console/) fails first; this test says the same to a run of the unit tests alone.
  */
-
-const UNRESOLVED_REASONS = ["school_not_registered", "no_partner_for_area", "partner_not_registered"];
 
 describe("the console's words", () => {
   it("name every concern type, notification status, refusal reason, unresolved route and outcome in the vocabulary", () => {

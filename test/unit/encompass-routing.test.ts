@@ -3,7 +3,7 @@ import { DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import { defaultCalendar } from "../../shared/domain/calendar.js";
 import type { ConcernSubmission } from "../../shared/domain/concern.js";
 import { type Partner, type RoutingRule, RoutingRuleSchema } from "../../shared/domain/registry.js";
-import { route } from "../../shared/domain/routing.js";
+import { routeConcern } from "../../shared/domain/routing.js";
 import { dueTimeProblems } from "../../shared/domain/routing-validation.js";
 import { amyConcern } from "../support/fixtures.js";
 
@@ -15,7 +15,7 @@ function encompass(
   partners: readonly Partner[] = DEMO_PARTNERS,
 ) {
   const concern = amyConcern();
-  return route({
+  return routeConcern({
     concern: { ...concern, subject: { ...concern.subject, ...subject } },
     receivedAt: RECEIVED_AT,
     rules: DEMO_RULES,
@@ -38,8 +38,8 @@ describe("the local-authority fallback of subject_school", () => {
     const result = encompass(subject);
 
     // Assess
-    const la = result.routes.find((r) => r.recipientId === "essex-edt");
-    expect(result.routes.map((r) => r.recipientId).sort()).toEqual(["essex-edt", "essex-mash"]);
+    const la = result.recipients.find((r) => r.recipientId === "essex-edt");
+    expect(result.recipients.map((r) => r.recipientId).sort()).toEqual(["essex-edt", "essex-mash"]);
     expect(la).toMatchObject({
       ruleIds: ["encompass-school"],
       dataCategories: ["identity", "education", "voice_of_child"],
@@ -54,8 +54,8 @@ describe("the local-authority fallback of subject_school", () => {
     const explicit = encompass({ schoolId: "st-marys-primary", educationStatus: "on_roll" });
 
     // Assess
-    expect(implicit.routes.map((r) => r.recipientId)).toEqual(["st-marys-primary", "essex-mash"]);
-    expect(explicit.routes.map((r) => r.recipientId)).toEqual(["st-marys-primary", "essex-mash"]);
+    expect(implicit.recipients.map((r) => r.recipientId)).toEqual(["st-marys-primary", "essex-mash"]);
+    expect(explicit.recipients.map((r) => r.recipientId)).toEqual(["st-marys-primary", "essex-mash"]);
   });
 
   it("leaves the rule unresolved when the area has no local authority", () => {
@@ -80,7 +80,7 @@ describe("the local-authority fallback of subject_school", () => {
     const result = encompass({ schoolId: school.id }, partners);
 
     // Assess: Wednesday is an INSET day, so Thursday at 08:35.
-    expect(result.routes.find((r) => r.recipientId === school.id)?.dueBy.toISOString()).toBe(
+    expect(result.recipients.find((r) => r.recipientId === school.id)?.dueBy.toISOString()).toBe(
       "2026-12-03T08:35:00.000Z",
     );
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import type { ConcernSubmission } from "../../shared/domain/concern.js";
 import type { RoutingRule } from "../../shared/domain/registry.js";
-import { type Route, route } from "../../shared/domain/routing.js";
+import { type RoutedRecipient, routeConcern } from "../../shared/domain/routing.js";
 import { DATA_CATEGORIES } from "../../shared/domain/vocabulary.js";
 import { amyConcern } from "../support/fixtures.js";
 
@@ -13,12 +13,12 @@ const HOUR = 3_600_000;
 const hoursAfterReceipt = (hours: number) => new Date(RECEIVED_AT.getTime() + hours * HOUR).toISOString();
 
 function routeDemo(concern: ConcernSubmission, rules: readonly RoutingRule[] = DEMO_RULES) {
-  return route({ concern, receivedAt: RECEIVED_AT, rules, partners: DEMO_PARTNERS });
+  return routeConcern({ concern, receivedAt: RECEIVED_AT, rules, partners: DEMO_PARTNERS });
 }
 
 /** Routes as plain data, so a mismatch reads clearly. */
-function plain(routes: readonly Route[]) {
-  return routes.map((r) => ({
+function plain(recipients: readonly RoutedRecipient[]) {
+  return recipients.map((r) => ({
     recipientId: r.recipientId,
     ruleIds: r.ruleIds,
     purpose: r.purpose,
@@ -40,7 +40,7 @@ describe("route with the demo registry", () => {
     const result = routeDemo(concern);
 
     // Assess
-    expect(plain(result.routes)).toEqual([
+    expect(plain(result.recipients)).toEqual([
       {
         recipientId: "st-marys-primary",
         ruleIds: ["encompass-school"],
@@ -71,7 +71,7 @@ describe("route with the demo registry", () => {
     const result = routeDemo(concern);
 
     // Assess
-    const mash = result.routes.find((r) => r.recipientId === "essex-mash");
+    const mash = result.recipients.find((r) => r.recipientId === "essex-mash");
     expect(mash?.dueBy.toISOString()).toBe(hoursAfterReceipt(hours));
   });
 
@@ -83,7 +83,7 @@ describe("route with the demo registry", () => {
     const result = routeDemo(concern);
 
     // Assess
-    expect(result).toEqual({ routes: [], unresolved: [] });
+    expect(result).toEqual({ recipients: [], unresolved: [] });
   });
 
   it("routes youth offending for a 14-year-old to the YOS, due 72 hours from receipt", () => {
@@ -97,7 +97,7 @@ describe("route with the demo registry", () => {
     const result = routeDemo(concern);
 
     // Assess
-    expect(plain(result.routes)).toEqual([
+    expect(plain(result.recipients)).toEqual([
       {
         recipientId: "essex-yos",
         ruleIds: ["youth-offending"],
@@ -124,7 +124,7 @@ describe("route with the demo registry", () => {
       const result = routeDemo(concern);
 
       // Assess
-      expect(result.routes.map((r) => r.recipientId)).toEqual(expected);
+      expect(result.recipients.map((r) => r.recipientId)).toEqual(expected);
     },
   );
 
@@ -136,7 +136,7 @@ describe("route with the demo registry", () => {
     const result = routeDemo(concern);
 
     // Assess
-    expect(plain(result.routes)).toEqual([
+    expect(plain(result.recipients)).toEqual([
       {
         recipientId: "essex-mash",
         ruleIds: ["mash-all"],
@@ -166,7 +166,7 @@ describe("route with the demo registry", () => {
     const result = routeDemo(concern);
 
     // Assess
-    expect(result.routes.map((r) => r.recipientId)).toEqual(["essex-mash"]);
+    expect(result.recipients.map((r) => r.recipientId)).toEqual(["essex-mash"]);
     expect(result.unresolved).toEqual([]);
   });
 
@@ -182,7 +182,7 @@ describe("route with the demo registry", () => {
 
     // Assess
     expect(result.unresolved).toEqual([{ ruleId: "encompass-school", reason: "school_not_registered" }]);
-    expect(result.routes.map((r) => r.recipientId)).toEqual(["essex-mash"]);
+    expect(result.recipients.map((r) => r.recipientId)).toEqual(["essex-mash"]);
   });
 
   it("leaves the MASH rule unresolved with no_partner_for_area for an area without a MASH", () => {
@@ -194,7 +194,7 @@ describe("route with the demo registry", () => {
 
     // Assess
     expect(result.unresolved).toEqual([{ ruleId: "mash-all", reason: "no_partner_for_area" }]);
-    expect(result.routes.map((r) => r.recipientId)).toEqual(["st-marys-primary"]);
+    expect(result.recipients.map((r) => r.recipientId)).toEqual(["st-marys-primary"]);
   });
 
   it("finds the MASH of the concern's area (southend)", () => {
@@ -205,7 +205,7 @@ describe("route with the demo registry", () => {
     const result = routeDemo(concern);
 
     // Assess
-    expect(result.routes.map((r) => r.recipientId)).toEqual(["southend-mash"]);
+    expect(result.recipients.map((r) => r.recipientId)).toEqual(["southend-mash"]);
   });
 
   it("routes neglect to the MASH and to health (by risk), whatever the agreements say", () => {
@@ -216,7 +216,7 @@ describe("route with the demo registry", () => {
     const result = routeDemo(concern);
 
     // Assess
-    expect(result.routes.map((r) => [r.recipientId, r.dueBy.toISOString()])).toEqual([
+    expect(result.recipients.map((r) => [r.recipientId, r.dueBy.toISOString()])).toEqual([
       ["essex-mash", hoursAfterReceipt(24)],
       ["essex-health", hoursAfterReceipt(24)],
     ]);
@@ -249,7 +249,7 @@ describe("route when two rules reach the same partner", () => {
     const result = routeDemo(concern, rules);
 
     // Assess
-    expect(plain(result.routes)).toEqual([
+    expect(plain(result.recipients)).toEqual([
       {
         recipientId: "essex-mash",
         ruleIds: ["mash-slow", "mash-fast"],
@@ -269,9 +269,9 @@ describe("route when two rules reach the same partner", () => {
     const result = routeDemo(amyConcern(), reversed);
 
     // Assess
-    expect(result.routes).toHaveLength(1);
-    expect(result.routes[0]?.dueBy.toISOString()).toBe(hoursAfterReceipt(2));
-    expect(result.routes[0]?.ruleIds).toEqual(["mash-fast", "mash-slow"]);
+    expect(result.recipients).toHaveLength(1);
+    expect(result.recipients[0]?.dueBy.toISOString()).toBe(hoursAfterReceipt(2));
+    expect(result.recipients[0]?.ruleIds).toEqual(["mash-fast", "mash-slow"]);
   });
 
   it("reports a named partner that is not registered as partner_not_registered", () => {
@@ -289,7 +289,7 @@ describe("route when two rules reach the same partner", () => {
 
     // Assess
     expect(result).toEqual({
-      routes: [],
+      recipients: [],
       unresolved: [{ ruleId: "to-nobody", reason: "partner_not_registered" }],
     });
   });

@@ -1,5 +1,7 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
@@ -60,11 +62,24 @@ type Site =
   | "partners"
   | "agreements"
   | "calendar"
+  | "entries"
   | "partner"
   | "head"
   | "transact";
-/** Every read a submission makes; push messages reuse the partners list, so no per-recipient read. */
-const READ_SITES: Site[] = ["idempotency", "epoch", "routing", "partners", "agreements", "calendar", "head"];
+/**
+ * Every read a submission makes; push messages reuse the partners list, so no per-recipient
+ * read. `entries`: the registry's entries read by key after the index listed them.
+ */
+const READ_SITES: Site[] = [
+  "idempotency",
+  "epoch",
+  "routing",
+  "partners",
+  "agreements",
+  "entries",
+  "calendar",
+  "head",
+];
 
 type Items = NonNullable<TransactWriteCommandInput["TransactItems"]>;
 type Fault = (items: Items) => Error;
@@ -147,7 +162,18 @@ function answerQuery(input: QueryCommandInput) {
   maybeFault(site);
   if (site === "head") return { Items: [{ seq: 41, hash: "b".repeat(64) }] };
   const prefix = site === "partners" ? "PARTNER#" : "AGREEMENT#";
-  return { Items: [...data.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v) };
+  const listed = [...data.entries()].filter(([k]) => k.startsWith(prefix));
+  return { Items: listed.map(([k, v]) => ({ ...v, pk: k.split("|")[0], sk: k.split("|")[1] })) };
+}
+
+function answerBatchGet(input: BatchGetCommandInput) {
+  maybeFault("entries");
+  const keyList = input.RequestItems?.[tables.data]?.Keys ?? [];
+  const items = keyList.flatMap((k) => {
+    const item = data.get(`${String(k.pk)}|${String(k.sk)}`);
+    return item ? [{ ...item, pk: k.pk, sk: k.sk }] : [];
+  });
+  return { Responses: { [tables.data]: items } };
 }
 
 function answerGet(input: GetCommandInput) {
@@ -233,6 +259,7 @@ beforeEach(() => {
   hits = new Map();
   ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => answerGet(input));
   ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => answerQuery(input));
+  ddb.on(BatchGetCommand).callsFake(async (input: BatchGetCommandInput) => answerBatchGet(input));
   ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
     maybeFault("transact", input.TransactItems ?? []);
     return {};

@@ -25,7 +25,7 @@ const SECTIONS: [string, Field[]][] = [
         path: "concernType",
         label: "Kind of concern",
         kind: "select",
-        options: CONCERN_TYPES.map((t) => [t, CONCERN_TYPE_NAMES[t] ?? t]),
+        options: CONCERN_TYPES.map((t) => [t, CONCERN_TYPE_NAMES[t]]),
       },
       {
         path: "riskRating",

@@ -1,3 +1,4 @@
+import { awaitingAcknowledgement } from "../../../shared/domain/vocabulary.js";
 import { api, apiAll } from "../api.js";
 import { type Child, h, heading, link, para, table, tag } from "../dom.js";
 import type { Page } from "../page.js";
@@ -5,7 +6,7 @@ import {
   CONCERN_TYPE_NAMES,
   name,
   REFUSAL_NAMES,
-  STATUS_NAMES,
+  statusWords,
   timeLeft,
   UNRESOLVED_NAMES,
   when,
@@ -45,11 +46,11 @@ function told(r: Receipt): Child {
     "Who was told",
     ["Partner", "What they were told", "Due", "Status"],
     r.notifications.map((n) => {
-      const [text, colour] = STATUS_NAMES[n.status] ?? [n.status, "grey"];
+      const [text, colour] = statusWords(n.status);
       return [
         [n.recipientId, n.breakGlass ? " (break glass)" : ""],
         n.dataCategories.join(", ").replace(/_/g, " "),
-        n.status === "delivered" || n.status === "overdue"
+        awaitingAcknowledgement(n.status)
           ? `${when(n.dueBy)} (${timeLeft(n.dueBy).toLowerCase()})`
           : when(n.dueBy),
         tag(text, colour),

@@ -1,9 +1,10 @@
+import { awaitingAcknowledgement, type NotificationStatus } from "../../../shared/domain/vocabulary.js";
 import { ApiProblem, api, apiAll } from "../api.js";
 import type { Session } from "../auth.js";
 import { button, type Child, h, heading, link, para, summary, table, tag } from "../dom.js";
 import type { Page } from "../page.js";
 import { guard } from "../shell.js";
-import { CONCERN_TYPE_NAMES, name, OUTCOME_NAMES, STATUS_NAMES, timeLeft, when } from "../words.js";
+import { CONCERN_TYPE_NAMES, name, OUTCOME_NAMES, statusWords, timeLeft, when } from "../words.js";
 
 /** A partner's inbox and one notification: opening it here is the audited disclosure. */
 
@@ -23,7 +24,13 @@ interface Notification {
   erasedAt?: string | null;
 }
 
-const ORDER: Record<string, number> = { overdue: 0, delivered: 1, acknowledged: 2, closed: 3 };
+const ORDER: Readonly<Record<string, number>> = {
+  overdue: 0,
+  delivered: 1,
+  acknowledged: 2,
+  closed: 3,
+  recalled: 4,
+} satisfies Record<NotificationStatus, number>;
 
 /** Overdue first, then what is still to acknowledge by due time, then what is done. */
 export function inboxOrder(a: Notification, b: Notification): number {
@@ -31,7 +38,7 @@ export function inboxOrder(a: Notification, b: Notification): number {
 }
 
 function statusTag(status: string): HTMLElement {
-  const [text, colour] = STATUS_NAMES[status] ?? [status, "grey"];
+  const [text, colour] = statusWords(status);
   return tag(text, colour);
 }
 
@@ -46,7 +53,7 @@ function due(n: Notification): Child {
 
 export const inbox: Page = async () => {
   const items = (await apiAll<Notification>("/v1/notifications")).sort(inboxOrder);
-  const waiting = items.filter((n) => n.status === "overdue" || n.status === "delivered").length;
+  const waiting = items.filter((n) => awaitingAcknowledgement(n.status)).length;
   return {
     title: "Inbox",
     content: [
@@ -133,12 +140,7 @@ function details(n: Notification): Child {
   return summary([
     ["Concern", name(CONCERN_TYPE_NAMES, n.concernType)],
     ["Status", statusTag(n.status)],
-    [
-      "Due",
-      n.status === "delivered" || n.status === "overdue"
-        ? `${timeLeft(n.dueBy)} (by ${when(n.dueBy)})`
-        : when(n.dueBy),
-    ],
+    ["Due", awaitingAcknowledgement(n.status) ? `${timeLeft(n.dueBy)} (by ${when(n.dueBy)})` : when(n.dueBy)],
     ["Happened", when(n.occurredAt)],
     ["Received", when(n.createdAt)],
     [
@@ -232,7 +234,7 @@ function outcomeForm(
 }
 
 function actions(session: Session, n: Notification, redraw: (next: Notification) => void): Child {
-  if (n.status === "delivered" || n.status === "overdue") {
+  if (awaitingAcknowledgement(n.status)) {
     const ack = button("Acknowledge", { type: "button" });
     ack.addEventListener("click", () => {
       void guard(session, async () => {

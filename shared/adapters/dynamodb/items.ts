@@ -1,3 +1,4 @@
+import { UNACKNOWLEDGED } from "../../domain/vocabulary.js";
 import type {
   Breach,
   Delivery,
@@ -20,7 +21,7 @@ export const itemKeys = {
 
 /**
  * A notification: in its recipient's inbox newest first (gsi1) and by status (gsi2); while
- * still `delivered`, in the due queue (gsi3) the overdue sweep reads, oldest due first.
+ * unacknowledged, in the due queue (gsi3) the overdue sweep reads, oldest due first.
  */
 export function notificationItem(n: NotificationRecord): Record<string, unknown> {
   const order = `${n.createdAt}#${n.id}`;
@@ -30,7 +31,7 @@ export function notificationItem(n: NotificationRecord): Record<string, unknown>
     gsi1sk: order,
     gsi2pk: `INBOX#${n.recipientId}#${n.status}`,
     gsi2sk: order,
-    ...(n.status === "delivered" ? { gsi3pk: "DUE", gsi3sk: `${n.dueBy}#${n.id}` } : {}),
+    ...(n.status === UNACKNOWLEDGED ? { gsi3pk: "DUE", gsi3sk: `${n.dueBy}#${n.id}` } : {}),
     // Top level, so a write made from a copy read before an erasure can be refused by condition.
     ...(n.erasedAt ? { erasedAt: n.erasedAt } : {}),
     data: n,

@@ -30,8 +30,11 @@ export const REGISTRY_EPOCH_COPIES = 16;
 const epochKey = (copy: number) => ({ pk: `REGISTRY_EPOCH#${copy}`, sk: "EPOCH" });
 
 /**
- * A snapshot read within this long of the last change is used once and not kept: the index it
- * lists the registry from may not show that change yet (GSIs are eventually consistent).
+ * A snapshot read within this long of the last change is used once and not kept: the index that
+ * lists which entries exist may not list a just-created partner or agreement yet (GSIs are
+ * eventually consistent). What an entry says never comes from the index (`load`), so a lag
+ * past this costs at most a missed new entry until the next change, never a disclosure under
+ * an entry as it was before a change.
  */
 export const INDEX_SETTLE_MS = 5_000;
 
@@ -61,12 +64,13 @@ export function epochCheck(table: string, shard: number, epoch: number): Write {
 }
 
 /** Every item of one kind on the registry index (`gsi1`), page after page. */
-export async function listRegistry<T>(
+async function listed(
   doc: DynamoDBDocumentClient,
   table: string,
   kind: string,
-): Promise<T[]> {
-  const items: T[] = [];
+  projection?: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await doc.send(
@@ -75,38 +79,61 @@ export async function listRegistry<T>(
         IndexName: INDEX.gsi1,
         KeyConditionExpression: "gsi1pk = :kind",
         ExpressionAttributeValues: { ":kind": kind },
+        ProjectionExpression: projection,
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of page.Items ?? []) items.push(item.data as T);
+    items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
 }
 
-/** The same entries read again by key, consistently: what the index may not show yet. */
-async function reread<T>(
+/** Every entry of one kind as the index shows it: for listings, never for a decision. */
+export async function listRegistry<T>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  kind: string,
+): Promise<T[]> {
+  return (await listed(doc, table, kind)).map((item) => item.data as T);
+}
+
+/** The entries themselves, read by key and consistently: as they are, never as an index shows them. */
+async function readByKey<T>(
   doc: DynamoDBDocumentClient,
   table: string,
   keyList: Record<string, string>[],
 ): Promise<T[]> {
-  const found: T[] = [];
+  const found = new Map<string, T>();
   for (let i = 0; i < keyList.length; i += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
       [table]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
     };
     while (request && Object.keys(request).length > 0) {
       const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[table] ?? []) found.push(item.data as T);
+      for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk}|${item.sk}`, item.data as T);
       request = out.UnprocessedKeys as typeof request;
     }
   }
-  return found;
+  // In the listing's order (by id), as BatchGet answers in any order.
+  return keyList.flatMap((key) => {
+    const entry = found.get(`${key.pk}|${key.sk}`);
+    return entry === undefined ? [] : [entry];
+  });
+}
+
+/** Every entry of one kind: which ones listed on the index, what each says read by key (see `load`). */
+async function readRegistry<T>(doc: DynamoDBDocumentClient, table: string, kind: string): Promise<T[]> {
+  const keyList = (await listed(doc, table, kind, "pk, sk")).map((item) => ({
+    pk: String(item.pk),
+    sk: String(item.sk),
+  }));
+  return readByKey<T>(doc, table, keyList);
 }
 
 interface Loaded {
   snapshot: RegistrySnapshot;
-  /** Whether it may be kept: read long enough after the last change for the index to show it. */
+  /** Whether it may be kept: read long enough after the last change for the index to list every entry. */
   settled: boolean;
 }
 
@@ -158,26 +185,14 @@ export class RegistrySnapshots {
     ).Item as { epoch?: number; changedAt?: number } | undefined;
     const epoch = epochItem?.epoch ?? 0;
     const settled = Date.now() - (epochItem?.changedAt ?? 0) > this.settleMs;
-    const [listedPartners, listedAgreements, rules] = await Promise.all([
-      listRegistry<Partner>(doc, table, "PARTNERS"),
-      listRegistry<Agreement>(doc, table, "AGREEMENTS"),
+    // The index only says which entries exist; what each says (an agreement's status, a
+    // partner's areas, school or grants) is read by key, consistently, whatever the index's
+    // lag, so a snapshot can never hold an entry as it was before a change it kept past.
+    const [partners, agreements, rules] = await Promise.all([
+      readRegistry<Partner>(doc, table, "PARTNERS"),
+      readRegistry<Agreement>(doc, table, "AGREEMENTS"),
       doc.send(new GetCommand({ TableName: table, Key: keys.routing(), ConsistentRead: true })),
     ]);
-    // Shortly after a change the index may still show an entry as it was: read each by key.
-    const [partners, agreements] = settled
-      ? [listedPartners, listedAgreements]
-      : await Promise.all([
-          reread<Partner>(
-            doc,
-            table,
-            listedPartners.map((p) => keys.partner(p.id)),
-          ),
-          reread<Agreement>(
-            doc,
-            table,
-            listedAgreements.map((a) => keys.agreement(a.id)),
-          ),
-        ]);
     const calendars = new Map<string, Promise<Calendar>>();
     const calendar = (area: string): Promise<Calendar> => {
       let found = calendars.get(area);

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
+import { UNACKNOWLEDGED } from "../../domain/vocabulary.js";
 import type {
   Delivery,
   Escalation,
@@ -56,7 +57,7 @@ export class DynamoTimelinessStore implements TimelinessStore {
   ): Promise<"ok" | "conflict"> {
     const writes: Write[] = [
       // The copy came from the due index: one read before an erasure must not restore the payload.
-      notificationIfStatus(this.tables.data, next, "delivered"),
+      notificationIfStatus(this.tables.data, next, UNACKNOWLEDGED),
       createOnly(this.tables.data, escalationItem(escalation)),
       ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
     ];
