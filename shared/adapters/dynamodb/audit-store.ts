@@ -3,6 +3,7 @@ import { AUDIT_EVENT_MEMBERS, type AuditEvent } from "../../domain/audit.js";
 import type { AuditQuery, AuditStore, Page } from "../../ports.js";
 import { sortKeyOf } from "./commit.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
+import { queryPages } from "./reads.js";
 import { AUDIT_INDEX_KEYS, INDEX } from "./tables.js";
 
 /** Only the contract's members: index attributes stay inside the adapter. */
@@ -38,21 +39,14 @@ export class DynamoAuditStore implements AuditStore {
   }
 
   async *readShard(shard: number, afterSeq = 0): AsyncIterable<AuditEvent[]> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "#shard = :shard AND #seq > :after",
-          ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq" },
-          ExpressionAttributeValues: { ":shard": shard, ":after": afterSeq },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      yield (out.Items ?? []).map(eventFromItem);
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const query = {
+      TableName: this.table,
+      KeyConditionExpression: "#shard = :shard AND #seq > :after",
+      ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq" },
+      ExpressionAttributeValues: { ":shard": shard, ":after": afterSeq },
+      ConsistentRead: true,
+    };
+    for await (const items of queryPages(this.doc, query)) yield items.map(eventFromItem);
   }
 
   /**

@@ -1,11 +1,12 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import type { BreachStatus } from "../../domain/vocabulary.js";
 import type { Breach, BreachStore, Page } from "../../ports.js";
 import { type CommitOptions, commitOrConflict } from "./commit.js";
 import { breachItem, itemKeys, putIfStatus } from "./items.js";
 import { listQueue } from "./queue.js";
-import { INDEX, type TableNames } from "./tables.js";
+import { dueIn, getData } from "./reads.js";
+import type { TableNames } from "./tables.js";
 
 /** Breach records: opened by a recall or a `not_justified` review, decided once. */
 export class DynamoBreachStore implements BreachStore {
@@ -23,11 +24,8 @@ export class DynamoBreachStore implements BreachStore {
     return listQueue(this.doc, this.tables.data, "BREACHES", { status, cursor, limit, newestFirst: true });
   }
 
-  async getBreach(id: string): Promise<Breach | null> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tables.data, Key: itemKeys.breach(id), ConsistentRead: true }),
-    );
-    return (out.Item?.data as Breach | undefined) ?? null;
+  getBreach(id: string): Promise<Breach | null> {
+    return getData<Breach>(this.doc, this.tables.data, itemKeys.breach(id));
   }
 
   async saveBreach(
@@ -39,16 +37,7 @@ export class DynamoBreachStore implements BreachStore {
     return commitOrConflict(this.doc, this.tables, [write], events, this.commitOptions);
   }
 
-  async breachesDue(now: string, limit: number): Promise<Breach[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.data,
-        IndexName: INDEX.gsi3,
-        KeyConditionExpression: "gsi3pk = :pk AND gsi3sk <= :now",
-        ExpressionAttributeValues: { ":pk": "BREACH_DUE", ":now": `${now}~` },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((item) => item.data as Breach);
+  breachesDue(now: string, limit: number): Promise<Breach[]> {
+    return dueIn<Breach>(this.doc, this.tables.data, "BREACH_DUE", now, limit);
   }
 }

@@ -1,8 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { ShardHead } from "../../domain/audit.js";
 import type { CheckpointPayload } from "../../domain/checkpoint.js";
 import type { CheckpointStore, StoredCheckpoint } from "../../ports.js";
 import { readHead } from "./commit.js";
+import { conditionalPut } from "./items.js";
+import { queryPages } from "./reads.js";
 
 /**
  * Checkpoints live in the audit table under shard -1, numbered 1, 2, 3... like events, so
@@ -44,46 +46,34 @@ export class DynamoCheckpointStore implements CheckpointStore {
 
   async listCheckpoints(fromNumber: number, limit: number): Promise<StoredCheckpoint[]> {
     const found: StoredCheckpoint[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: "#shard = :shard AND #seq >= :from",
-          ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq" },
-          ExpressionAttributeValues: { ":shard": CHECKPOINT_SHARD, ":from": fromNumber },
-          ConsistentRead: true,
-          Limit: Math.min(limit - found.length, 1000),
-          ExclusiveStartKey: start,
-        }),
-      );
-      found.push(...(out.Items ?? []).map(DynamoCheckpointStore.fromItem));
-      start = out.LastEvaluatedKey;
-    } while (start && found.length < limit);
+    const query = {
+      TableName: this.table,
+      KeyConditionExpression: "#shard = :shard AND #seq >= :from",
+      ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq" },
+      ExpressionAttributeValues: { ":shard": CHECKPOINT_SHARD, ":from": fromNumber },
+      ConsistentRead: true,
+      Limit: 1000,
+    };
+    for await (const items of queryPages(this.doc, query, limit)) {
+      found.push(...items.map(DynamoCheckpointStore.fromItem));
+    }
     return found;
   }
 
   async appendCheckpoint(checkpoint: StoredCheckpoint): Promise<"ok" | "taken"> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            shard: CHECKPOINT_SHARD,
-            seq: checkpoint.number,
-            jws: checkpoint.jws,
-            payload: checkpoint.payload,
-            at: checkpoint.payload.at,
-          },
-          ConditionExpression: "attribute_not_exists(#seq)",
-          ExpressionAttributeNames: { "#seq": "seq" },
-        }),
-      );
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof Error && error.name === "ConditionalCheckFailedException") return "taken";
-      throw error;
-    }
+    const outcome = await conditionalPut(this.doc, {
+      TableName: this.table,
+      Item: {
+        shard: CHECKPOINT_SHARD,
+        seq: checkpoint.number,
+        jws: checkpoint.jws,
+        payload: checkpoint.payload,
+        at: checkpoint.payload.at,
+      },
+      ConditionExpression: "attribute_not_exists(#seq)",
+      ExpressionAttributeNames: { "#seq": "seq" },
+    });
+    return outcome === "ok" ? "ok" : "taken";
   }
 
   heads(): Promise<ShardHead[]> {

@@ -1,9 +1,4 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft, AuditEvent } from "../../domain/audit.js";
 import type { NotificationStatus } from "../../domain/vocabulary.js";
 import type {
@@ -27,7 +22,6 @@ import {
   DEFAULT_COMMIT_OPTIONS,
   type Write,
 } from "./commit.js";
-import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
 import {
   breachItem,
   createOnly,
@@ -38,31 +32,22 @@ import {
   notificationItem,
   putIfStatus,
 } from "./items.js";
-import { listQueue } from "./queue.js";
+import { listQueue, queueEntry } from "./queue.js";
+import { getData } from "./reads.js";
 import { epochCheck } from "./registry-snapshot.js";
-import { INDEX, type TableNames } from "./tables.js";
+import type { TableNames } from "./tables.js";
 
 const keys = {
-  concern: (id: string) => ({ pk: `CONCERN#${id}`, sk: "CONCERN" }),
-  notification: itemKeys.notification,
+  ...itemKeys,
   idempotency: (partnerId: string, key: string) => ({
     pk: `IDEMPOTENCY#${partnerId}#${key}`,
     sk: "IDEMPOTENCY",
   }),
-  review: (id: string) => ({ pk: `REVIEW#${id}`, sk: "REVIEW" }),
 };
 
 /** The break-glass review queue: all reviews oldest first (gsi1), and by status (gsi2). */
 function reviewItem(r: BreakGlassReview): Record<string, unknown> {
-  const order = `${r.disclosedAt}#${r.id}`;
-  return {
-    ...keys.review(r.id),
-    gsi1pk: "REVIEWS",
-    gsi1sk: order,
-    gsi2pk: `REVIEWS#${r.status}`,
-    gsi2sk: order,
-    data: r,
-  };
+  return { ...keys.review(r.id), ...queueEntry("REVIEWS", r.status, `${r.disclosedAt}#${r.id}`), data: r };
 }
 
 /**
@@ -131,23 +116,13 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     });
   }
 
-  async findIdempotency(partnerId: string, key: string): Promise<Idempotency | null> {
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tables.data,
-        Key: keys.idempotency(partnerId, key),
-        ConsistentRead: true,
-      }),
-    );
-    return (out.Item?.data as Idempotency | undefined) ?? null;
+  findIdempotency(partnerId: string, key: string): Promise<Idempotency | null> {
+    return getData<Idempotency>(this.doc, this.tables.data, keys.idempotency(partnerId, key));
   }
 
-  async getConcern(id: string): Promise<ConcernRecord | null> {
+  getConcern(id: string): Promise<ConcernRecord | null> {
     // Consistent: the discloser reads its concern right after the 201 that created it.
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tables.data, Key: keys.concern(id), ConsistentRead: true }),
-    );
-    return (out.Item?.data as ConcernRecord | undefined) ?? null;
+    return getData<ConcernRecord>(this.doc, this.tables.data, keys.concern(id));
   }
 
   async getNotifications(ids: readonly string[]): Promise<NotificationRecord[]> {
@@ -170,11 +145,8 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     return found;
   }
 
-  async getNotification(id: string): Promise<NotificationRecord | null> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tables.data, Key: keys.notification(id), ConsistentRead: true }),
-    );
-    return (out.Item?.data as NotificationRecord | undefined) ?? null;
+  getNotification(id: string): Promise<NotificationRecord | null> {
+    return getData<NotificationRecord>(this.doc, this.tables.data, keys.notification(id));
   }
 
   listReviews(
@@ -185,11 +157,8 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     return listQueue(this.doc, this.tables.data, "REVIEWS", { status, cursor, limit, newestFirst: false });
   }
 
-  async getReview(id: string): Promise<BreakGlassReview | null> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tables.data, Key: keys.review(id), ConsistentRead: true }),
-    );
-    return (out.Item?.data as BreakGlassReview | undefined) ?? null;
+  getReview(id: string): Promise<BreakGlassReview | null> {
+    return getData<BreakGlassReview>(this.doc, this.tables.data, keys.review(id));
   }
 
   async saveReview(
@@ -202,30 +171,14 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
   }
 
-  async listNotifications(
+  listNotifications(
     recipientId: string,
     status: NotificationStatus | undefined,
     cursor: string | undefined,
     limit: number,
   ): Promise<Page<NotificationRecord>> {
-    const byStatus = status !== undefined;
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.data,
-        IndexName: byStatus ? INDEX.gsi2 : INDEX.gsi1,
-        KeyConditionExpression: byStatus ? "gsi2pk = :pk" : "gsi1pk = :pk",
-        ExpressionAttributeValues: {
-          ":pk": byStatus ? `INBOX#${recipientId}#${status}` : `INBOX#${recipientId}`,
-        },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, isStringRecord),
-      }),
-    );
-    return {
-      items: (out.Items ?? []).map((item) => item.data as NotificationRecord),
-      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
-    };
+    const inbox = `INBOX#${recipientId}`;
+    return listQueue(this.doc, this.tables.data, inbox, { status, cursor, limit, newestFirst: true });
   }
 
   async transition(

@@ -1,3 +1,4 @@
+import { type DynamoDBDocumentClient, PutCommand, type PutCommandInput } from "@aws-sdk/lib-dynamodb";
 import { UNACKNOWLEDGED } from "../../domain/vocabulary.js";
 import type {
   Breach,
@@ -8,10 +9,13 @@ import type {
   OutboxQueue,
 } from "../../ports.js";
 import type { Write } from "./commit.js";
+import { queueEntry } from "./queue.js";
 
 /** Item shapes shared by more than one store: keys and index attributes in one place. */
 
 export const itemKeys = {
+  concern: (id: string) => ({ pk: `CONCERN#${id}`, sk: "CONCERN" }),
+  review: (id: string) => ({ pk: `REVIEW#${id}`, sk: "REVIEW" }),
   notification: (id: string) => ({ pk: `NOTIFICATION#${id}`, sk: "NOTIFICATION" }),
   delivery: (id: string) => ({ pk: `DELIVERY#${id}`, sk: "DELIVERY" }),
   escalation: (id: string) => ({ pk: `ESCALATION#${id}`, sk: "ESCALATION" }),
@@ -24,13 +28,9 @@ export const itemKeys = {
  * unacknowledged, in the due queue (gsi3) the overdue sweep reads, oldest due first.
  */
 export function notificationItem(n: NotificationRecord): Record<string, unknown> {
-  const order = `${n.createdAt}#${n.id}`;
   return {
     ...itemKeys.notification(n.id),
-    gsi1pk: `INBOX#${n.recipientId}`,
-    gsi1sk: order,
-    gsi2pk: `INBOX#${n.recipientId}#${n.status}`,
-    gsi2sk: order,
+    ...queueEntry(`INBOX#${n.recipientId}`, n.status, `${n.createdAt}#${n.id}`),
     ...(n.status === UNACKNOWLEDGED ? { gsi3pk: "DUE", gsi3sk: `${n.dueBy}#${n.id}` } : {}),
     // Top level, so a write made from a copy read before an erasure can be refused by condition.
     ...(n.erasedAt ? { erasedAt: n.erasedAt } : {}),
@@ -57,13 +57,9 @@ export function erasureItem(due: ErasureDue): Record<string, unknown> {
  * queue (gsi3) the sweep reads to mark one overdue when its 72 hours pass undecided.
  */
 export function breachItem(b: Breach): Record<string, unknown> {
-  const order = `${b.detectedAt}#${b.id}`;
   return {
     ...itemKeys.breach(b.id),
-    gsi1pk: "BREACHES",
-    gsi1sk: order,
-    gsi2pk: `BREACHES#${b.status}`,
-    gsi2sk: order,
+    ...queueEntry("BREACHES", b.status, `${b.detectedAt}#${b.id}`),
     ...(b.status === "open" ? { gsi3pk: "BREACH_DUE", gsi3sk: `${b.reportBy}#${b.id}` } : {}),
     data: b,
   };
@@ -109,6 +105,23 @@ export function escalationItem(e: Escalation): Record<string, unknown> {
 /** A put that only creates: ids are unique, and a retried create must not overwrite. */
 export function createOnly(table: string, item: Record<string, unknown>): Write {
   return { Put: { TableName: table, Item: item, ConditionExpression: "attribute_not_exists(pk)" } };
+}
+
+/**
+ * A single put (no audit event rides with it) under its condition: "conflict" when the
+ * condition fails, so the caller decides what a lost race means.
+ */
+export async function conditionalPut(
+  doc: DynamoDBDocumentClient,
+  put: PutCommandInput,
+): Promise<"ok" | "conflict"> {
+  try {
+    await doc.send(new PutCommand(put));
+    return "ok";
+  } catch (error: unknown) {
+    if (error instanceof Error && error.name === "ConditionalCheckFailedException") return "conflict";
+    throw error;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import type {
   BreakGlassReview,
@@ -9,10 +9,8 @@ import type {
 } from "../../ports.js";
 import { type CommitOptions, commitOrConflict, type Write } from "./commit.js";
 import { itemKeys } from "./items.js";
-import { INDEX, type TableNames } from "./tables.js";
-
-const concernKey = (id: string) => ({ pk: `CONCERN#${id}`, sk: "CONCERN" });
-const reviewKey = (id: string) => ({ pk: `REVIEW#${id}`, sk: "REVIEW" });
+import { dueIn, getData } from "./reads.js";
+import type { TableNames } from "./tables.js";
 
 /**
  * Retention: the erasure queue (gsi3 partition `ERASE`, sparse, oldest first) and the
@@ -27,32 +25,16 @@ export class DynamoRetentionStore implements RetentionStore {
     private readonly commitOptions?: CommitOptions,
   ) {}
 
-  async erasuresDue(now: string, limit: number): Promise<ErasureDue[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.data,
-        IndexName: INDEX.gsi3,
-        KeyConditionExpression: "gsi3pk = :pk AND gsi3sk <= :now",
-        ExpressionAttributeValues: { ":pk": "ERASE", ":now": `${now}~` },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((item) => item.data as ErasureDue);
-  }
-
-  private async get<T>(key: Record<string, string>): Promise<T | null> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tables.data, Key: key, ConsistentRead: true }),
-    );
-    return (out.Item?.data as T | undefined) ?? null;
+  erasuresDue(now: string, limit: number): Promise<ErasureDue[]> {
+    return dueIn<ErasureDue>(this.doc, this.tables.data, "ERASE", now, limit);
   }
 
   getConcern(id: string): Promise<ConcernRecord | null> {
-    return this.get<ConcernRecord>(concernKey(id));
+    return getData<ConcernRecord>(this.doc, this.tables.data, itemKeys.concern(id));
   }
 
   getNotification(id: string): Promise<NotificationRecord | null> {
-    return this.get<NotificationRecord>(itemKeys.notification(id));
+    return getData<NotificationRecord>(this.doc, this.tables.data, itemKeys.notification(id));
   }
 
   async eraseNotification(
@@ -119,7 +101,7 @@ export class DynamoRetentionStore implements RetentionStore {
       {
         Update: {
           TableName: this.tables.data,
-          Key: concernKey(next.id),
+          Key: itemKeys.concern(next.id),
           UpdateExpression:
             "SET #data.#body = :null, #data.#breakGlass = :null, #data.#erasedAt = :at, #erasedAt = :at",
           ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(#erasedAt)",
@@ -136,12 +118,12 @@ export class DynamoRetentionStore implements RetentionStore {
     ];
     // The reviews that copied the justification: only those that exist (an Update creates).
     for (const id of reviewIds) {
-      const review = await this.get<BreakGlassReview>(reviewKey(id));
+      const review = await getData<BreakGlassReview>(this.doc, this.tables.data, itemKeys.review(id));
       if (!review || review.concernId !== next.id) continue;
       writes.push({
         Update: {
           TableName: this.tables.data,
-          Key: reviewKey(id),
+          Key: itemKeys.review(id),
           UpdateExpression: "SET #data.#justification = :erased, #data.#note = :null",
           ConditionExpression: "attribute_exists(pk)",
           ExpressionAttributeNames: { "#data": "data", "#justification": "justification", "#note": "note" },

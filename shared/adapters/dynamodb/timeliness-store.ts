@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import { UNACKNOWLEDGED } from "../../domain/vocabulary.js";
 import type {
@@ -10,14 +10,15 @@ import type {
   TimelinessStore,
 } from "../../ports.js";
 import { type CommitOptions, commitOrConflict, type Write } from "./commit.js";
-import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
 import {
+  conditionalPut,
   createOnly,
   deliveryItem,
   escalationItem,
   notificationIfStatus,
   OUTBOX_QUEUE_KEYS,
 } from "./items.js";
+import { dueIn, pageOf, queryAll } from "./reads.js";
 import { INDEX, type TableNames } from "./tables.js";
 
 /** The due queue, the push outbox and escalations: the hub's work that runs on a clock. */
@@ -28,25 +29,12 @@ export class DynamoTimelinessStore implements TimelinessStore {
     private readonly commitOptions?: CommitOptions,
   ) {}
 
-  private async queue<T>(pk: string, now: string, limit: number): Promise<T[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.data,
-        IndexName: INDEX.gsi3,
-        KeyConditionExpression: "gsi3pk = :pk AND gsi3sk <= :now",
-        ExpressionAttributeValues: { ":pk": pk, ":now": `${now}~` },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((item) => item.data as T);
-  }
-
   overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]> {
-    return this.queue<NotificationRecord>("DUE", now, limit);
+    return dueIn<NotificationRecord>(this.doc, this.tables.data, "DUE", now, limit);
   }
 
   dueDeliveries(now: string, limit: number, queue: OutboxQueue = "webhooks"): Promise<Delivery[]> {
-    return this.queue<Delivery>(OUTBOX_QUEUE_KEYS[queue], now, limit);
+    return dueIn<Delivery>(this.doc, this.tables.data, OUTBOX_QUEUE_KEYS[queue], now, limit);
   }
 
   async markOverdue(
@@ -65,92 +53,58 @@ export class DynamoTimelinessStore implements TimelinessStore {
   }
 
   async recordEscalation(escalation: Escalation): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tables.data,
-          Item: escalationItem(escalation),
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-    } catch (error: unknown) {
-      // Escalated already: once is enough.
-      if (!(error instanceof Error && error.name === "ConditionalCheckFailedException")) throw error;
-    }
+    // A conflict is an escalation made already: once is enough.
+    await conditionalPut(this.doc, {
+      TableName: this.tables.data,
+      Item: escalationItem(escalation),
+      ConditionExpression: "attribute_not_exists(pk)",
+    });
   }
 
-  async listEscalations(
-    discloserId: string,
-    cursor: string | undefined,
-    limit: number,
-  ): Promise<Page<Escalation>> {
-    const out = await this.doc.send(
-      new QueryCommand({
+  listEscalations(discloserId: string, cursor: string | undefined, limit: number): Promise<Page<Escalation>> {
+    return pageOf<Escalation>(
+      this.doc,
+      {
         TableName: this.tables.data,
         IndexName: INDEX.gsi1,
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": `ESCALATIONS#${discloserId}` },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, isStringRecord),
-      }),
+      },
+      cursor,
     );
-    return {
-      items: (out.Items ?? []).map((item) => item.data as Escalation),
-      nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
-    };
   }
 
-  async saveDelivery(next: Delivery, expected: Delivery): Promise<"ok" | "conflict"> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tables.data,
-          Item: deliveryItem(next),
-          ConditionExpression: "retries = :retries AND #status = :status AND #data.#next = :next",
-          ExpressionAttributeNames: { "#status": "status", "#data": "data", "#next": "nextAttemptAt" },
-          ExpressionAttributeValues: {
-            ":retries": expected.retries,
-            ":status": expected.status,
-            ":next": expected.nextAttemptAt,
-          },
-        }),
-      );
-      return "ok";
-    } catch (error: unknown) {
-      if (error instanceof Error && error.name === "ConditionalCheckFailedException") return "conflict";
-      throw error;
-    }
+  saveDelivery(next: Delivery, expected: Delivery): Promise<"ok" | "conflict"> {
+    return conditionalPut(this.doc, {
+      TableName: this.tables.data,
+      Item: deliveryItem(next),
+      ConditionExpression: "retries = :retries AND #status = :status AND #data.#next = :next",
+      ExpressionAttributeNames: { "#status": "status", "#data": "data", "#next": "nextAttemptAt" },
+      ExpressionAttributeValues: {
+        ":retries": expected.retries,
+        ":status": expected.status,
+        ":next": expected.nextAttemptAt,
+      },
+    });
   }
 
-  async deliveriesOf(notificationId: string): Promise<Delivery[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tables.data,
-        IndexName: INDEX.gsi1,
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `DELIVERIES#${notificationId}` },
-      }),
-    );
-    return (out.Items ?? []).map((item) => item.data as Delivery);
+  deliveriesOf(notificationId: string): Promise<Delivery[]> {
+    return queryAll<Delivery>(this.doc, {
+      TableName: this.tables.data,
+      IndexName: INDEX.gsi1,
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": `DELIVERIES#${notificationId}` },
+    });
   }
 
-  async notificationsCreated(recipientId: string, from: string, to: string): Promise<NotificationRecord[]> {
-    const found: NotificationRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tables.data,
-          IndexName: INDEX.gsi1,
-          KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to",
-          ExpressionAttributeValues: { ":pk": `INBOX#${recipientId}`, ":from": from, ":to": `${to}~` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      found.push(...(out.Items ?? []).map((item) => item.data as NotificationRecord));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return found;
+  notificationsCreated(recipientId: string, from: string, to: string): Promise<NotificationRecord[]> {
+    return queryAll<NotificationRecord>(this.doc, {
+      TableName: this.tables.data,
+      IndexName: INDEX.gsi1,
+      KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to",
+      ExpressionAttributeValues: { ":pk": `INBOX#${recipientId}`, ":from": from, ":to": `${to}~` },
+    });
   }
 }
