@@ -127,7 +127,9 @@ export const routes = [
     summary: "Submit a safeguarding concern",
     description:
       "Routes the concern, checks every disclosure against the recipient's data-sharing agreement, minimises each " +
-      "payload to the granted categories, and commits the concern, its notifications and audit events atomically.",
+      "payload to the granted categories, and commits the concern, its notifications and audit events atomically. " +
+      "A submission that would write more than one transaction's 100 records (configuration is bounded when set, " +
+      "so only two registry changes racing can cause it) is refused whole with 409 `transaction-limit`, nothing written.",
     tags: ["Concerns"],
     body: ConcernSubmissionSchema,
     headers: [
