@@ -89,6 +89,10 @@ export const deliveryRoutes = [
     group: "notifications",
     scope: "notifications:respond",
     summary: "Send a notification's undelivered push messages again now (same webhook-id)",
+    description:
+      "Moves each pending or failed message to now. Left alone: one delivered or cancelled; a reminder text " +
+      "(it goes only in the school's morning while the notification is unopened, which the sweep checks); and " +
+      "one a worker is sending at this moment (`leasedUntil` in the future), so no message is sent twice at once.",
     tags: ["Notifications"],
     params: IdParamsSchema,
     responses: {

@@ -117,6 +117,14 @@ export function mayRemind(status: string, opened: boolean): boolean {
 }
 
 /**
+ * Whether the overdue email to the escalation contact may still go: only while the
+ * notification is overdue. Once acknowledged (late), closed or recalled, nobody needs chasing.
+ */
+export function mayEscalate(status: string): boolean {
+  return status === "overdue";
+}
+
+/**
  * Notify's answer to a send: 2xx sent; 429 (rate limit) and 5xx are Notify's own trouble and
  * are retried on the outbox schedule, as is no answer; any other 4xx (a bad key, template or
  * address) will fail the same way every time, so it ends the alert at once.
