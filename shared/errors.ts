@@ -84,6 +84,14 @@ export const methodNotAllowed = (allow: string[]) =>
 
 export const conflict = (detail: string) => new LanternError("conflict", 409, "Conflict", detail);
 
+/**
+ * Configuration that could make a submission write more records than its one transaction
+ * takes (transaction-size.ts): refused when set; and a submission that would still exceed it
+ * (a race between two changes) is refused whole, nothing written.
+ */
+export const transactionLimit = (detail: string) =>
+  new LanternError("transaction-limit", 409, "Too many recipients for one submission", detail);
+
 export const payloadTooLarge = (limit: number) =>
   new LanternError("payload-too-large", 413, "Payload too large", `The body must be at most ${limit} bytes.`);
 

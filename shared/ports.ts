@@ -151,8 +151,13 @@ export interface BreachStore {
 }
 
 export interface ConcernStore {
-  /** One transaction: the concern, its notifications, its audit events and the idempotency record. */
-  recordConcern(submission: SubmissionWrite): Promise<"ok" | "idempotency_conflict" | "registry_changed">;
+  /**
+   * One transaction: the concern, its notifications, its audit events and the idempotency
+   * record; `too_many_items` (nothing sent) when they are more than one transaction takes.
+   */
+  recordConcern(
+    submission: SubmissionWrite,
+  ): Promise<"ok" | "idempotency_conflict" | "registry_changed" | "too_many_items">;
   /** The record under this key, expired or not: the caller decides what an expired one means. */
   findIdempotency(partnerId: string, key: string): Promise<Idempotency<SubmissionReceipt> | null>;
   getConcern(id: string): Promise<ConcernRecord | null>;

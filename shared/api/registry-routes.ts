@@ -21,6 +21,13 @@ import {
 
 /** Information governance's routes: partners, agreements and routing rules (one Lambda: "registry"). */
 
+/** Why a registry change may be refused with 409 `transaction-limit` (shared/domain/transaction-size.ts). */
+const TRANSACTION_LIMIT_409 =
+  "A submission commits in one transaction of at most 100 records: 4, plus per recipient 4, one more with a " +
+  "webhook and one per school Key Adult's email and mobile. A change with which some submission (any concern " +
+  "type, any area, a rule's conditions taken to match) could exceed that is refused with 409 " +
+  "(`transaction-limit`, naming the rule) and nothing is changed.";
+
 export const registryRoutes = [
   {
     operationId: "registerPartner",
@@ -29,7 +36,8 @@ export const registryRoutes = [
     group: "registry",
     scope: "partners:manage",
     summary: "Register a partner and its OAuth client ids (audited as partner_changed)",
-    description: "With a `webhook`, the response carries the webhook signing secret, once.",
+    description:
+      "With a `webhook`, the response carries the webhook signing secret, once. " + TRANSACTION_LIMIT_409,
     tags: ["Partners"],
     body: PartnerSchema,
     responses: {
@@ -72,6 +80,7 @@ export const registryRoutes = [
     group: "registry",
     scope: "partners:manage",
     summary: "Change a partner's name, areas, client ids or webhook (audited as partner_changed)",
+    description: TRANSACTION_LIMIT_409,
     tags: ["Partners"],
     params: SlugParamsSchema,
     body: PartnerPatchSchema,
@@ -243,6 +252,7 @@ export const registryRoutes = [
     scope: "routing:manage",
     summary:
       "Replace the whole rule set (validated; on 400 the old set stays in force; audited as routing_changed)",
+    description: TRANSACTION_LIMIT_409,
     tags: ["Routing"],
     body: RoutingRuleSetSchema,
     responses: { 200: { description: "The rule set now in force.", schema: RoutingRuleSetSchema } },

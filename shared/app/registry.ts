@@ -5,6 +5,7 @@ import type { Caller } from "./context.js";
 import { withoutContactDetailsUnlessEntitled } from "./key-adults.js";
 import { checkWebhook, contactSecretsChange, freshSecrets, rotatedSecrets } from "./partner-webhooks.js";
 import { changeEvent, type RegistryDeps } from "./registry-change.js";
+import { checkPartnerFits } from "./transaction-limit.js";
 import { pick } from "./views.js";
 
 // Agreements, routing rules and calendars have modules of their own; importers find them here.
@@ -64,6 +65,7 @@ export async function registerPartner(deps: RegistryDeps, caller: Caller, input:
     createdAt: at,
     updatedAt: at,
   };
+  await checkPartnerFits(deps, partner);
   // The partner and its escalation contact each get their own secret, shown once here: a
   // contact holding the partner's secret could forge messages to the partner.
   const secrets = partner.webhook ? freshSecrets() : null;
@@ -121,6 +123,7 @@ export async function updatePartner(deps: RegistryDeps, caller: Caller, id: stri
     ...(patch.escalationContact !== undefined ? { escalationContact: patch.escalationContact } : {}),
     updatedAt: at,
   };
+  await checkPartnerFits(deps, next);
   // A secret is made, and shown once, when a partner (or its escalation contact) first gets a
   // webhook; changing the URL keeps the secret already held (rotate it with webhook-secret).
   const secrets = next.webhook && !(await deps.registry.webhookSecrets(id)) ? freshSecrets() : null;

@@ -4,6 +4,7 @@ import { dueTimeProblems, validateRules } from "../domain/routing-validation.js"
 import { conflict, validationFailed } from "../errors.js";
 import type { Caller } from "./context.js";
 import { changeEvent, type RegistryDeps } from "./registry-change.js";
+import { checkRulesFit } from "./transaction-limit.js";
 
 /** IG's routing rules and calendars: policy data, replaced whole, audited like any change. */
 
@@ -20,6 +21,7 @@ export async function replaceRoutingRules(deps: RegistryDeps, caller: Caller, ru
   if (problems.length > 0)
     throw validationFailed(problems, "The routing rules are not valid; the rules in force are unchanged.");
   const current = await deps.registry.routingRuleSet();
+  checkRulesFit(partners, current.value, rules);
   const at = deps.clock.now().toISOString();
   const result = await deps.registry.replaceRoutingRules(rules, current.revision, [
     changeEvent(

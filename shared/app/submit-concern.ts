@@ -1,9 +1,18 @@
 import { canonicalJson, sha256Hex } from "../domain/audit.js";
 import type { ConcernSubmission } from "../domain/concern.js";
 import { isDiscloser } from "../domain/recipients.js";
+import type { RoutedRecipient } from "../domain/routing.js";
 import { ageOn } from "../domain/time.js";
+import { MAX_SUBMISSION_ITEMS } from "../domain/transaction-size.js";
 import { MAX_SUBJECT_AGE } from "../domain/vocabulary.js";
-import { conflict, type FieldError, forbidden, serviceUnavailable, validationFailed } from "../errors.js";
+import {
+  conflict,
+  type FieldError,
+  forbidden,
+  serviceUnavailable,
+  transactionLimit,
+  validationFailed,
+} from "../errors.js";
 import type { StoredResponse, SubmissionReceipt } from "../ports.js";
 import type { Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
@@ -92,6 +101,8 @@ export async function submitConcern(
     });
     const outcome = await deps.concerns.recordConcern({ ...write, commitBy });
     if (outcome === "ok") return response;
+    if (outcome === "too_many_items")
+      throw tooManyRecipients(recipientsOf(concern, now, snapshot, calendar).recipients);
     if (outcome === "idempotency_conflict" && idempotencyKey !== undefined) {
       // Another request with the same key committed first: answer as it was answered.
       const replay = await replayed(deps, caller, idempotencyKey, requestSha256, now);
@@ -103,6 +114,16 @@ export async function submitConcern(
     if (Date.now() >= commitBy) break;
   }
   throw serviceUnavailable("The registry changed during the submission; try again.");
+}
+
+/** A submission over the transaction's limit despite the checks when set (two changes raced). */
+function tooManyRecipients(routes: readonly RoutedRecipient[]) {
+  const ruleIds = [...new Set(routes.flatMap((r) => r.ruleIds))].map((id) => `"${id}"`);
+  return transactionLimit(
+    `This submission would write more records than one transaction takes (${MAX_SUBMISSION_ITEMS}): ` +
+      `it reaches ${routes.length} partners through rules ${ruleIds.join(", ")}. ` +
+      "Nothing was written; information governance must narrow the routing rules.",
+  );
 }
 
 async function replayed(

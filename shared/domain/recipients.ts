@@ -40,6 +40,11 @@ interface Resolver<S> {
   problem(selector: S, partners: readonly Partner[]): RuleProblem | null;
   /** Who the rule reaches for a concern in `area`, as far as the registry says (coverage.ts). */
   inArea(selector: S, area: string, partners: readonly Partner[]): Partner[];
+  /**
+   * Every set of partners the rule may reach for one concern in `area`, whatever else the
+   * concern says; it reaches one of them (transaction-size.ts bounds a submission by these).
+   */
+  reachable(selector: S, area: string, partners: readonly Partner[]): Partner[][];
 }
 
 /**
@@ -80,6 +85,7 @@ export const RESOLVERS: { [K in ResolverKind]: Resolver<SelectorOf<K>> } = {
             message: `no partner ${selector.partnerId} is registered: the rule can never match`,
           },
     inArea: (selector, _area, partners) => partners.filter((p) => p.id === selector.partnerId),
+    reachable: (selector, _area, partners) => [partners.filter((p) => p.id === selector.partnerId)],
   },
   // The child's school; for a child on no school's roll, the area's local authority.
   subject_school: {
@@ -94,6 +100,11 @@ export const RESOLVERS: { [K in ResolverKind]: Resolver<SelectorOf<K>> } = {
     },
     problem: (_selector, partners) => noneOf(["school", "local_authority"], partners),
     inArea: (_selector, area, partners) => ofTypeIn(partners, "school", area),
+    // Any one school (by id, wherever it is), or the area's local authorities.
+    reachable: (_selector, area, partners) => [
+      ...partners.filter((p) => p.type === "school").map((school) => [school]),
+      ofTypeIn(partners, "local_authority", area),
+    ],
   },
   // Every partner of a type that serves the concern's area.
   area: {
@@ -106,6 +117,7 @@ export const RESOLVERS: { [K in ResolverKind]: Resolver<SelectorOf<K>> } = {
         ? { path: "/recipient/type", message: `${DISCLOSER_TYPE} are the discloser, not a recipient` }
         : noneOf([selector.type], partners),
     inArea: (selector, area, partners) => ofTypeIn(partners, selector.type, area),
+    reachable: (selector, area, partners) => [ofTypeIn(partners, selector.type, area)],
   },
 };
 

@@ -1,5 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft, AuditEvent } from "../../domain/audit.js";
+import { MAX_SUBMISSION_ITEMS } from "../../domain/transaction-size.js";
 import type { NotificationStatus } from "../../domain/vocabulary.js";
 import type {
   Breach,
@@ -80,7 +81,7 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
 
   async recordConcern(
     submission: SubmissionWrite,
-  ): Promise<"ok" | "idempotency_conflict" | "registry_changed"> {
+  ): Promise<"ok" | "idempotency_conflict" | "registry_changed" | "too_many_items"> {
     const { concern, notifications, events, idempotency, reviews, deliveries, registryEpoch } = submission;
     const table = this.tables.data;
     const writes: Write[] = [];
@@ -104,6 +105,9 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
       ...reviews.map((r) => createOnly(table, reviewItem(r))),
       ...deliveries.map((d) => createOnly(table, deliveryItem(d))),
     );
+    // The writes, the epoch check and one audit put per event: refused whole before sending,
+    // rather than a ValidationException from DynamoDB (configuration is bounded when set).
+    if (writes.length + 1 + events.length > MAX_SUBMISSION_ITEMS) return "too_many_items";
     const options = { ...(this.commitOptions ?? DEFAULT_COMMIT_OPTIONS), deadline: submission.commitBy };
     const atShard = (shard: number) => [
       ...writes.slice(0, checkAt),

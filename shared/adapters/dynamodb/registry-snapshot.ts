@@ -98,6 +98,9 @@ export async function listRegistry<T>(
   return (await listed(doc, table, kind)).map((item) => item.data as T);
 }
 
+/** Batches of BatchGetItem in flight at once: a national registry is ~100 batches. */
+const BATCHES_IN_FLIGHT = 8;
+
 /** The entries themselves, read by key and consistently: as they are, never as an index shows them. */
 async function readByKey<T>(
   doc: DynamoDBDocumentClient,
@@ -105,16 +108,23 @@ async function readByKey<T>(
   keyList: Record<string, string>[],
 ): Promise<T[]> {
   const found = new Map<string, T>();
-  for (let i = 0; i < keyList.length; i += 100) {
+  const readBatch = async (keys: Record<string, string>[]) => {
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [table]: { Keys: keyList.slice(i, i + 100), ConsistentRead: true },
+      [table]: { Keys: keys, ConsistentRead: true },
     };
     while (request && Object.keys(request).length > 0) {
       const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
       for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk}|${item.sk}`, item.data as T);
       request = out.UnprocessedKeys as typeof request;
     }
-  }
+  };
+  const batches = Array.from({ length: Math.ceil(keyList.length / 100) }, (_, b) =>
+    keyList.slice(b * 100, (b + 1) * 100),
+  );
+  const worker = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) await readBatch(batch);
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, batches.length) }, worker));
   // In the listing's order (by id), as BatchGet answers in any order.
   return keyList.flatMap((key) => {
     const entry = found.get(`${key.pk}|${key.sk}`);
