@@ -47,10 +47,7 @@ export type {
   WebhookSecrets,
 } from "./domain/records.js";
 
-/**
- * The submission's 201 receipt, as the route table declares it: the one answer an
- * Idempotency-Key replays, so a stored one is read back as that.
- */
+/** The submission's 201 receipt as its route declares it: the answer an Idempotency-Key replays. */
 export type SubmissionReceipt = ResponseBody<"submitConcern", 201>;
 
 /** What the use cases need from the world. Adapters (DynamoDB, local keys) implement these. */
@@ -262,10 +259,7 @@ export interface CheckpointAnswer {
 }
 
 export interface TimelinessStore {
-  /**
-   * Notifications still unacknowledged (`delivered`) whose due time is at or before `now`,
-   * oldest due first.
-   */
+  /** Notifications still unacknowledged whose due time is at or before `now`, oldest due first. */
   overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]>;
   /** Unacknowledged → overdue with its deadline_missed event, escalation and push, or "conflict". */
   markOverdue(
