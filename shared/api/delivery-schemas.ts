@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DELIVERY_STATUSES } from "../domain/vocabulary.js";
 
 /** A push message in the outbox, as `GET /v1/notifications/{id}/deliveries` lists it. */
-export const DeliverySchema = z
+export const DeliverySchema = /* @__PURE__ */ z
   .object({
     id: z.string().meta({ description: "The webhook-id: the same on every attempt." }),
     partnerId: z.string(),

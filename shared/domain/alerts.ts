@@ -1,5 +1,5 @@
 import type { Calendar } from "./calendar.js";
-import { LONDON, nextSchoolDay } from "./time.js";
+import { londonFormatter, nextSchoolDay } from "./time.js";
 import { awaitingAcknowledgement } from "./vocabulary.js";
 
 /**
@@ -18,9 +18,7 @@ export const REMINDER_LEAD_MS = 30 * 60_000;
 /** Where a school's day starts when neither it nor a routing rule says: Operation Encompass's norm. */
 export const DEFAULT_SCHOOL_DAY_STARTS_AT = "09:00";
 
-const dueFormatter = new Intl.DateTimeFormat("en-GB", {
-  timeZone: LONDON,
-  hourCycle: "h23",
+const dueFormatter = londonFormatter({
   hour: "2-digit",
   minute: "2-digit",
   weekday: "long",
@@ -32,7 +30,7 @@ const dueFormatter = new Intl.DateTimeFormat("en-GB", {
 /** A due time as a person reads it, on London's clock: "09:00 on Monday 23 November 2026". */
 export function formatDue(dueBy: Date): string {
   const parts: Record<string, string> = {};
-  for (const p of dueFormatter.formatToParts(dueBy)) parts[p.type] = p.value;
+  for (const p of dueFormatter().formatToParts(dueBy)) parts[p.type] = p.value;
   return `${parts.hour}:${parts.minute} on ${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
 }
 
