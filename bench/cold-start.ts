@@ -4,17 +4,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Metafile } from "esbuild";
-import { exportJWK, generateKeyPair } from "jose";
-import { functionEntries, PROJECT_ROOT, SHARED_ESBUILD } from "../infra/aws/esbuild-config.js";
+import {
+  functionEntries,
+  LAMBDA_NODE_OPTIONS,
+  PROJECT_ROOT,
+  SHARED_ESBUILD,
+} from "../infra/aws/esbuild-config.js";
 import { type BenchResult, log, median, round, since } from "./stats.js";
 
 /**
- * 2. Cold start: each HTTP function bundled with the shipped esbuild options, its size and the
- * time to initialise its module (`await import(bundle)`, which builds the wiring) in a fresh
- * `node`, over a bundle holding only the DynamoDB DocumentClient.
+ * 2. Cold start: each HTTP function (and the authorizer) bundled with the shipped esbuild
+ * options, its size and the time to initialise its module (`await import(bundle)`, which
+ * builds the wiring) in a fresh `node` run with the stack's NODE_OPTIONS, over a bundle
+ * holding only the DynamoDB DocumentClient. zod classic's own import is measured beside them:
+ * every function validates with it, so it is a floor under every function's figure.
  */
 
-const FUNCTIONS = ["concerns", "notifications", "registry", "audit", "public"] as const;
+const FUNCTIONS = ["concerns", "notifications", "registry", "audit", "public", "authorizer"] as const;
+
+const ZOD_ENTRY = `import { z } from "zod"; globalThis.__lanternBenchKeep = z;`;
 
 const BASELINE_ENTRY = `
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -69,31 +77,40 @@ async function bundleAll(outdir: string): Promise<Record<string, Bundle>> {
     const result = await build({ ...esbuildOptions(), entryPoints: [entries[name]], outfile: file });
     bundles[name] = { file, packages: contributions(result.metafile) };
   }
-  const file = join(outdir, "baseline", "index.mjs");
-  const result = await build({
-    ...esbuildOptions(),
-    stdin: { contents: BASELINE_ENTRY, resolveDir: PROJECT_ROOT, loader: "js", sourcefile: "baseline.js" },
-    outfile: file,
-  });
-  bundles.baseline = { file, packages: contributions(result.metafile) };
+  for (const [name, contents] of [
+    ["baseline", BASELINE_ENTRY],
+    ["zod", ZOD_ENTRY],
+  ] as const) {
+    const file = join(outdir, name, "index.mjs");
+    const result = await build({
+      ...esbuildOptions(),
+      stdin: { contents, resolveDir: PROJECT_ROOT, loader: "js", sourcefile: `${name}.js` },
+      outfile: file,
+    });
+    bundles[name] = { file, packages: contributions(result.metafile) };
+  }
   return bundles;
 }
 
-/** What the wiring reads at cold start: tables, endpoint, subject key, issuer, keys. */
-async function wiringEnv(endpoint: string): Promise<NodeJS.ProcessEnv> {
-  const issuer = await generateKeyPair("ES256", { extractable: true });
-  const checkpoint = await generateKeyPair("ES256", { extractable: true });
-  const publicJwk = { ...(await exportJWK(issuer.publicKey)), kid: "bench-issuer", alg: "ES256" };
-  const checkpointJwk = { ...(await exportJWK(checkpoint.privateKey)), kid: "bench-checkpoint" };
+/**
+ * What the wiring reads at cold start, shaped as the stack sets it: the issuer's key set by URL
+ * (never fetched at init), the checkpoint key in KMS (never called at init), https-only
+ * webhooks, the stack's NODE_OPTIONS. Two differences, for want of AWS: the subject key is
+ * inline (the concerns function reads it from Secrets Manager at its cold start on AWS), and
+ * no X-Ray tracer loads (it loads only where AWS_LAMBDA_FUNCTION_NAME is set).
+ */
+function wiringEnv(endpoint: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
+    NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
     LANTERN_DYNAMODB_ENDPOINT: endpoint,
     LANTERN_DATA_TABLE: "bench-data",
     LANTERN_AUDIT_TABLE: "bench-audit",
     LANTERN_SUBJECT_KEY: Buffer.alloc(32, 3).toString("base64"),
     LANTERN_ISSUER: "https://issuer.bench.invalid",
-    LANTERN_JWKS: JSON.stringify({ keys: [publicJwk] }),
-    LANTERN_CHECKPOINT_KEY: JSON.stringify({ current: checkpointJwk }),
+    LANTERN_JWKS_URL: "https://issuer.bench.invalid/.well-known/jwks.json",
+    LANTERN_CHECKPOINT_KMS_KEY_ID: "arn:aws:kms:eu-west-2:000000000000:key/bench",
+    LANTERN_WEBHOOK_HTTPS_ONLY: "true",
   };
 }
 
@@ -136,7 +153,7 @@ export async function benchColdStart(endpoint: string, options: { spawns: number
     log(`cold start: bundled ${Object.keys(bundles).length} entries in ${Math.round(since(started))} ms`);
     const probe = join(dir, "probe.mjs");
     writeFileSync(probe, PROBE);
-    const env = await wiringEnv(endpoint);
+    const env = wiringEnv(endpoint);
     const samples: Record<string, { ms: number[]; wallMs: number[] }> = {};
     for (const name of Object.keys(bundles)) samples[name] = { ms: [], wallMs: [] };
     // Round-robin, one spawn at a time, so drift and noise fall on every bundle alike.
@@ -151,7 +168,19 @@ export async function benchColdStart(endpoint: string, options: { spawns: number
     const baseInit = median(samples.baseline?.ms ?? []);
     const baseWall = median(samples.baseline?.wallMs ?? []);
     const baseSize = size("baseline");
-    return FUNCTIONS.map((name) => {
+    const zodInit = median(samples.zod?.ms ?? []);
+    const zodRow: BenchResult = {
+      name: `cold start, zod classic alone: module init (median of ${options.spawns})`,
+      figure: round(zodInit, 1),
+      unit: "ms",
+      baseline: round(baseInit, 1),
+      baselineLabel: "bundle of DynamoDB DocumentClient only",
+      ratio: round(zodInit / baseInit),
+      ratioMeaning: "x the baseline's init (a floor under every function: baseline + this)",
+      extra: `bundle ${round(size("zod") / 1024, 1)} KiB`,
+      details: { initMedianMs: round(zodInit, 1), initSamplesMs: samples.zod?.ms.map((x) => round(x, 1)) },
+    };
+    const rows = FUNCTIONS.map((name): BenchResult => {
       const init = median(samples[name]?.ms ?? []);
       const wall = median(samples[name]?.wallMs ?? []);
       const bytes = size(name);
@@ -178,6 +207,7 @@ export async function benchColdStart(endpoint: string, options: { spawns: number
         },
       };
     });
+    return [...rows, zodRow];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 import { decodeCursor, encodeCursor } from "../shared/adapters/dynamodb/cursor.js";
+import { auditGroup } from "../shared/api/groups/audit.js";
 import {
   assertRange,
   type ExportPosition,
@@ -22,7 +23,7 @@ const isExportPosition = (v: unknown): v is ExportPosition =>
 const utc = (at: string | undefined) => (at === undefined ? undefined : new Date(at).toISOString());
 
 export const handler = createHttpHandler(
-  "audit",
+  auditGroup,
   {
     async recallNotification({ caller, params, body }) {
       return { status: 200, body: await recallNotification(w, caller, params.id, body.reason, body.note) };

@@ -1,3 +1,4 @@
+import { concernsGroup } from "../shared/api/groups/concerns.js";
 import { readConcern } from "../shared/app/concerns.js";
 import { type SubmissionResult, submitConcern } from "../shared/app/submit-concern.js";
 import { listEscalations } from "../shared/app/timeliness.js";
@@ -12,7 +13,7 @@ const subjectKey = await w.subjectKey();
 const deps = { ...w, subjectKey };
 
 export const handler = createHttpHandler(
-  "concerns",
+  concernsGroup,
   {
     async submitConcern({ caller, body, headers }) {
       const result = await submitConcern(deps, caller, body, idempotencyKey(headers));

@@ -1,3 +1,4 @@
+import { notificationsGroup } from "../shared/api/groups/notifications.js";
 import { acknowledge, listInbox, openNotification, recordOutcome } from "../shared/app/notifications.js";
 import { listDeliveries, redeliver } from "../shared/app/timeliness.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
@@ -7,7 +8,7 @@ import { wired } from "./wiring.js";
 const w = wired();
 
 export const handler = createHttpHandler(
-  "notifications",
+  notificationsGroup,
   {
     async listNotifications({ caller, query }) {
       return {

@@ -1,3 +1,4 @@
+import { registryGroup } from "../shared/api/groups/registry.js";
 import {
   addAgreementVersion,
   agreementCoverage,
@@ -24,7 +25,7 @@ import { wired } from "./wiring.js";
 const w = wired();
 
 export const handler = createHttpHandler(
-  "registry",
+  registryGroup,
   {
     registerPartner: async ({ caller, body }) => {
       const partner = await registerPartner(w, caller, body);

@@ -1,13 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { KMSClient } from "@aws-sdk/client-kms";
-import { LambdaClient } from "@aws-sdk/client-lambda";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { JWK } from "jose";
 import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { dynamoStores } from "../shared/adapters/dynamodb/stores.js";
-import { LambdaCheckpointRequester } from "../shared/adapters/lambda/checkpoint-requester.js";
 import { notifyAlerts } from "../shared/adapters/notify-config.js";
-import { KmsCheckpointSigner } from "../shared/adapters/signing/kms-signer.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
 import { boundedResolver, systemResolver, webhookSender } from "../shared/adapters/webhook-sender.js";
 import { inProcessCheckpointer } from "../shared/app/checkpoints.js";
@@ -18,14 +13,21 @@ import { jsonLogger } from "../shared/http/log.js";
 import { traced } from "../shared/http/tracing.js";
 import type { CheckpointRequester, CheckpointSigner, Clock, Ids } from "../shared/ports.js";
 
+/*
+ * The KMS, Lambda and Secrets Manager adapters (and their clients) are imported where they are
+ * first used, not at the top: each function needs at most some of them, and most none at its
+ * cold start (the modules stay in every bundle, but unevaluated until then).
+ */
+
 /**
  * On AWS the checkpoint key is an asymmetric KMS key that never leaves KMS; locally the hub
  * passes its key pair (from the data directory) inline.
  */
-function checkpointSigner(env: NodeJS.ProcessEnv): CheckpointSigner {
+async function checkpointSigner(env: NodeJS.ProcessEnv): Promise<CheckpointSigner> {
   const kmsKeyId = env[ENV.checkpointKmsKeyId];
   if (kmsKeyId) {
     const previous = (env[ENV.checkpointPreviousKmsKeyIds] ?? "").split(",").filter(Boolean);
+    const { KMSClient, KmsCheckpointSigner } = await import("../shared/adapters/signing/kms-signer.js");
     return new KmsCheckpointSigner(traced(new KMSClient({})), kmsKeyId, previous);
   }
   const local = env[ENV.checkpointKey];
@@ -56,17 +58,19 @@ async function readKey(env: NodeJS.ProcessEnv, inlineName: string, arnName: stri
   if (inline) return decodeSubjectKey(inline, inlineName);
   const arn = env[arnName];
   if (!arn) throw new ConfigurationError(`${inlineName} or ${arnName} must be set.`);
-  const out = await traced(new SecretsManagerClient({})).send(new GetSecretValueCommand({ SecretId: arn }));
-  if (!out.SecretString) throw new ConfigurationError(`The secret in ${arnName} has no value.`);
-  return decodeSubjectKey(out.SecretString, arnName);
+  return decodeSubjectKey(await secretString(arn, `The secret in ${arnName} has no value.`), arnName);
 }
 
-/** A Secrets Manager secret's string value (the Notify key, on the alert sender's first send). */
-async function readSecretString(arn: string): Promise<string> {
-  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
-  if (!out.SecretString) throw new ConfigurationError("The Notify key's secret has no value.");
-  return out.SecretString;
+/** A Secrets Manager secret's string value. */
+async function secretString(arn: string, whenEmpty: string): Promise<string> {
+  const { secretValue } = await import("../shared/adapters/secrets.js");
+  const value = await secretValue(arn, (client) => traced(client));
+  if (!value) throw new ConfigurationError(whenEmpty);
+  return value;
 }
+
+/** The Notify key, on the alert sender's first send. */
+const readSecretString = (arn: string) => secretString(arn, "The Notify key's secret has no value.");
 
 let subjectKeyValue: Promise<Uint8Array> | undefined;
 let cursorKeyValue: Promise<Uint8Array> | undefined;
@@ -101,14 +105,31 @@ function authConfig(env: NodeJS.ProcessEnv): { auth: AuthConfig; inlineJwks: str
 
 /** Only the audit and checkpointer functions sign; the others never read the key. */
 function lazySigner(env: NodeJS.ProcessEnv): CheckpointSigner {
-  let signerValue: CheckpointSigner | undefined;
+  let signerValue: Promise<CheckpointSigner> | undefined;
   const signerOf = () => {
     signerValue ??= checkpointSigner(env);
     return signerValue;
   };
   return {
-    sign: (payload) => signerOf().sign(payload),
-    publicKeys: () => signerOf().publicKeys(),
+    sign: async (payload) => (await signerOf()).sign(payload),
+    publicKeys: async () => (await signerOf()).publicKeys(),
+  };
+}
+
+/** On AWS the audit function invokes the checkpointer function, its client made on first use. */
+function lambdaCheckpointRequester(functionName: string): CheckpointRequester {
+  let requester: Promise<CheckpointRequester> | undefined;
+  const requesterOf = async () => {
+    const { LambdaClient, LambdaCheckpointRequester } = await import(
+      "../shared/adapters/lambda/checkpoint-requester.js"
+    );
+    return new LambdaCheckpointRequester(traced(new LambdaClient({})), functionName);
+  };
+  return {
+    requestCheckpoint: async () => {
+      requester ??= requesterOf();
+      return (await requester).requestCheckpoint();
+    },
   };
 }
 
@@ -128,7 +149,7 @@ function build(env: NodeJS.ProcessEnv) {
   // On AWS the audit function asks the checkpointer function; the local hub runs its code here.
   const checkpointerFunction = env[ENV.checkpointerFunction];
   const checkpointRequester: CheckpointRequester = checkpointerFunction
-    ? new LambdaCheckpointRequester(traced(new LambdaClient({})), checkpointerFunction)
+    ? lambdaCheckpointRequester(checkpointerFunction)
     : inProcessCheckpointer({ clock, audit: stores.audit, checkpoints: stores.checkpoints, signer });
   const http: HttpDeps = {
     auth: async () => auth,

@@ -37,6 +37,12 @@ export const SHARED_ESBUILD = {
   external: [] as string[],
 } as const;
 
+/**
+ * Every function's NODE_OPTIONS: stack traces through the source maps. Node then reads each
+ * bundle's map at load (~6 MB for an HTTP function), which the cold-start benchmark counts.
+ */
+export const LAMBDA_NODE_OPTIONS = "--enable-source-maps";
+
 /** Code that must never reach a Lambda bundle: the CDK itself and the local hub. */
 export const FORBIDDEN_IN_BUNDLE = [
   /node_modules\/aws-cdk-lib\//,

@@ -5,7 +5,13 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { ESM_BANNER, NODE_TARGET, PROJECT_ROOT, SHARED_ESBUILD } from "./esbuild-config.js";
+import {
+  ESM_BANNER,
+  LAMBDA_NODE_OPTIONS,
+  NODE_TARGET,
+  PROJECT_ROOT,
+  SHARED_ESBUILD,
+} from "./esbuild-config.js";
 
 /**
  * Powertools for AWS Lambda (logger, metrics, tracer) in every function. Traces record neither
@@ -85,7 +91,7 @@ export class LanternFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: "--enable-source-maps", ...POWERTOOLS_ENVIRONMENT, ...props.environment },
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...POWERTOOLS_ENVIRONMENT, ...props.environment },
       ...(skipBundling
         ? { code: lambda.Code.fromInline("export const handler = async () => ({});") }
         : {

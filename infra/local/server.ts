@@ -121,7 +121,9 @@ export function createLocalServer(
         }
         const event = toProxyEvent(req, body, requestId);
         const matched = matchRoute(event.httpMethod, event.path);
-        const group: Group = matched && "route" in matched ? matched.route.group : "public";
+        // A wrong method goes to the function that serves the path, which answers 405 with Allow.
+        const group: Group =
+          matched === null ? "public" : "route" in matched ? matched.route.group : matched.group;
         respond(await handlers[group](event, lambdaContext(requestId)));
       })
       .catch(() => respond(internalProblem(requestId)));

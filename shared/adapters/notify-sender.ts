@@ -1,4 +1,4 @@
-import { NotifyClient } from "notifications-node-client";
+import type { NotifyClient } from "notifications-node-client";
 import type { AlertSender } from "../ports.js";
 
 /** GOV.UK Notify's API; drills and tests point `LANTERN_NOTIFY_BASE_URL` at a double instead. */
@@ -39,21 +39,38 @@ function failureOf(error: unknown): { status: number | null; error: string } {
 }
 
 /**
+ * Notify's client brings axios, jsonwebtoken and form-data (~250 KiB of module, and axios
+ * looks up `fetch`, which makes Node load undici): it is loaded on the first send, so a
+ * function that only queues alerts never pays for it at its cold start.
+ */
+async function notifyClient(baseUrl: string, apiKey: string): Promise<NotifyClient> {
+  const { NotifyClient } = await import("notifications-node-client");
+  const client = new NotifyClient(baseUrl, apiKey);
+  // The client waits for ever by default; bound each request like a webhook's.
+  const rest = client.apiClient.restClient as (config: object) => Promise<unknown>;
+  client.setClient(((config: object) => rest({ ...config, timeout: NOTIFY_TIMEOUT_MS })) as never);
+  return client;
+}
+
+/**
  * Sends alerts with GOV.UK Notify's own client. Every failure comes back as an attempt's
  * error, never as a throw, and nothing of the address or the error's text is kept.
  */
 export function notifySender(options: { apiKey: string; baseUrl?: string | undefined }): AlertSender {
-  const client = new NotifyClient(options.baseUrl || NOTIFY_PRODUCTION_URL, options.apiKey);
-  // The client waits for ever by default; bound each request like a webhook's.
-  const rest = client.apiClient.restClient as (config: object) => Promise<unknown>;
-  client.setClient(((config: object) => rest({ ...config, timeout: NOTIFY_TIMEOUT_MS })) as never);
+  let client: Promise<NotifyClient> | undefined;
   return async (message) => {
     try {
-      const options = { personalisation: message.personalisation, reference: message.reference };
+      // A client that failed to load is loaded again at the next attempt.
+      client ??= notifyClient(options.baseUrl || NOTIFY_PRODUCTION_URL, options.apiKey).catch((e) => {
+        client = undefined;
+        throw e;
+      });
+      const notify = await client;
+      const sent = { personalisation: message.personalisation, reference: message.reference };
       const response =
         message.channel === "email"
-          ? await client.sendEmail(message.templateId, message.to, options)
-          : await client.sendSms(message.templateId, message.to, options);
+          ? await notify.sendEmail(message.templateId, message.to, sent)
+          : await notify.sendSms(message.templateId, message.to, sent);
       const id = (response.data as { id?: unknown } | undefined)?.id;
       return { status: response.status, error: null, notifyId: typeof id === "string" ? id : null };
     } catch (error: unknown) {

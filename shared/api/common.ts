@@ -1,7 +1,17 @@
 import { z } from "zod";
+import type { HeaderSpec } from "./routes.js";
 
 /** Every route that needs a token can answer these (a bad token, a missing scope). */
 export const AUTH_ERRORS = [401, 403];
 
 /** A list that comes whole today takes a cursor like any list, and refuses every one (400). */
-export const ListQuerySchema = z.object({ cursor: z.string().max(2048).optional() }).strict();
+export const ListQuerySchema = /* @__PURE__ */ z.object({ cursor: z.string().max(2048).optional() }).strict();
+
+// Literal (satisfies, not a type annotation), so a handler that leaves out a required header
+// fails the type check (shared/api/operations.ts).
+export const LOCATION = {
+  Location: { description: "The path of what was created.", required: true },
+} as const satisfies Record<string, HeaderSpec>;
+export const CACHEABLE = {
+  "Cache-Control": { description: "`public, max-age=300`: key sets change rarely.", required: true },
+} as const satisfies Record<string, HeaderSpec>;

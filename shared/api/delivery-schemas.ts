@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DELIVERY_STATUSES } from "../domain/vocabulary.js";
 
 /** A push message in the outbox, as `GET /v1/notifications/{id}/deliveries` lists it. */
-export const DeliverySchema = z
+export const DeliverySchema = /* @__PURE__ */ z
   .object({
     id: z.string().meta({ description: "The webhook-id: the same on every attempt." }),
     partnerId: z.string(),
@@ -27,7 +27,7 @@ export const DeliverySchema = z
     createdAt: z.string(),
     status: z.enum(DELIVERY_STATUSES).meta({
       description:
-        "`scheduled`: a reminder text waiting for its time (`nextAttemptAt`); `cancelled`: an alert no longer needed when its time came (a reminder for a notification already opened, acknowledged or recalled).",
+        "`scheduled`: a reminder text waiting for its time (`nextAttemptAt`), or for the retry of a send that failed (so the sweep checks again that it is unopened); `cancelled` (last error `not_needed`): an alert no longer needed when its time came (a reminder for a notification already opened, acknowledged or recalled; an overdue email for one acknowledged, closed or recalled since; any alert for one recalled).",
     }),
     attempts: z.array(
       z.object({
@@ -42,6 +42,10 @@ export const DeliverySchema = z
     ),
     retries: z.int(),
     nextAttemptAt: z.string().nullable(),
+    leasedUntil: z.string().optional().meta({
+      description:
+        "Only while a worker is sending it: when that worker's claim runs out (a redelivery leaves it alone until then).",
+    }),
     dueBy: z.string(),
     alert: z
       .object({

@@ -7,7 +7,7 @@ import { AuditEventSchema, cursor, IdParamsSchema, limit, NotificationSchema, pa
 
 /** The life of a disclosure after it is made: recall and the breaches it opens. */
 
-export const RecallRequestSchema = z
+export const RecallRequestSchema = /* @__PURE__ */ z
   .object({
     reason: z.enum(RECALL_REASONS),
     note: text(4000)
@@ -17,17 +17,17 @@ export const RecallRequestSchema = z
   .strict()
   .meta({ id: "RecallRequest" });
 
-export const RecalledNotificationSchema = NotificationSchema.extend({
+export const RecalledNotificationSchema = /* @__PURE__ */ NotificationSchema.extend({
   breachId: z.string().meta({ description: "The breach record the recall opened." }),
 }).meta({ id: "RecalledNotification" });
 
-const ActorView = z.object({
+const ActorView = /* @__PURE__ */ z.object({
   partnerId: z.string().nullable(),
   sub: z.string().nullable(),
   clientId: z.string().nullable(),
 });
 
-export const BreachSchema = z
+export const BreachSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     cause: z.enum(BREACH_CAUSES),
@@ -61,11 +61,11 @@ export const BreachSchema = z
   })
   .meta({ id: "Breach" });
 
-export const BreachQuerySchema = z
+export const BreachQuerySchema = /* @__PURE__ */ z
   .object({ status: z.enum(BREACH_STATUSES).optional(), cursor, limit })
   .strict();
 
-export const BreachDecisionSchema = z
+export const BreachDecisionSchema = /* @__PURE__ */ z
   .object({
     decision: z.enum(["reported", "not_reportable"]),
     reference: text(200).optional().meta({ description: "The ICO's case reference, when reported." }),

@@ -15,23 +15,25 @@ import { CONCERN_LIFE_FIELDS, lifeReport, NOTIFICATION_LIFE_FIELDS } from "./lif
 
 /** Request and response shapes beyond the concern body: one source for validation and OpenAPI. */
 
-const ActorSchema = z
+const ActorSchema = /* @__PURE__ */ z
   .object({ partnerId: z.string().nullable(), sub: z.string().nullable(), clientId: z.string().nullable() })
   .meta({ id: "Actor", description: "Who acted: their partner, the user (sub) and the OAuth client." });
 
-const AgreementRef = z.object({ id: z.string(), version: z.int() }).meta({ id: "AgreementRef" });
-const Category = z.enum(DATA_CATEGORIES).meta({ id: "DataCategory" });
-const UnresolvedRoute = z
+const AgreementRef = /* @__PURE__ */ z
+  .object({ id: z.string(), version: z.int() })
+  .meta({ id: "AgreementRef" });
+const Category = /* @__PURE__ */ z.enum(DATA_CATEGORIES).meta({ id: "DataCategory" });
+const UnresolvedRoute = /* @__PURE__ */ z
   .object({
     ruleId: z.string(),
     reason: z.enum(UNRESOLVED_REASONS),
   })
   .meta({ id: "UnresolvedRoute", description: "A rule that matched but whose recipient is not registered." });
-const Refusal = z
+const Refusal = /* @__PURE__ */ z
   .object({ recipientId: z.string(), reason: z.enum(REFUSAL_REASONS) })
   .meta({ id: "Refusal", description: "A routed recipient that was not told, and why." });
 
-export const ConcernReceiptSchema = z
+export const ConcernReceiptSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     subjectId: z.string().meta({ description: "The hub's stable pseudonymous id for the child." }),
@@ -56,11 +58,11 @@ export const ConcernReceiptSchema = z
   })
   .meta({ id: "ConcernReceipt" });
 
-const OutcomeView = z
+const OutcomeView = /* @__PURE__ */ z
   .object({ outcome: z.enum(OUTCOMES), note: z.string().nullable().optional(), recordedAt: z.string() })
   .meta({ id: "OutcomeView" });
 
-export const NotificationSchema = z
+export const NotificationSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     recipientId: z.string(),
@@ -79,7 +81,7 @@ export const NotificationSchema = z
   })
   .meta({ id: "Notification" });
 
-export const ConcernViewSchema = z
+export const ConcernViewSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     subjectId: z.string(),
@@ -112,7 +114,7 @@ export const ConcernViewSchema = z
   })
   .meta({ id: "ConcernView" });
 
-export const OutcomeRequestSchema = z
+export const OutcomeRequestSchema = /* @__PURE__ */ z
   .object({
     outcome: z.enum(OUTCOMES),
     note: text(4000)
@@ -122,9 +124,9 @@ export const OutcomeRequestSchema = z
   .strict()
   .meta({ id: "OutcomeRequest" });
 
-export const EmptyBodySchema = z.object({}).strict().meta({ id: "EmptyBody" });
+export const EmptyBodySchema = /* @__PURE__ */ z.object({}).strict().meta({ id: "EmptyBody" });
 
-export const AuditEventSchema = z
+export const AuditEventSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     shard: z.int(),
@@ -152,7 +154,7 @@ export const AuditEventSchema = z
     description: "One link of the hash chain; see the contract's audit trail rules.",
   });
 
-export const VerificationSchema = z
+export const VerificationSchema = /* @__PURE__ */ z
   .object({
     valid: z.boolean(),
     eventsChecked: z.int(),
@@ -161,7 +163,7 @@ export const VerificationSchema = z
   })
   .meta({ id: "Verification" });
 
-export const ProblemSchema = z
+export const ProblemSchema = /* @__PURE__ */ z
   .object({
     type: z.string(),
     title: z.string(),
@@ -172,27 +174,31 @@ export const ProblemSchema = z
   })
   .meta({ id: "Problem", description: "RFC 9457 problem details." });
 
-export const HealthSchema = z.object({ status: z.literal("ok"), time: z.string() }).meta({ id: "Health" });
+export const HealthSchema = /* @__PURE__ */ z
+  .object({ status: z.literal("ok"), time: z.string() })
+  .meta({ id: "Health" });
 
-export const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).meta({ id: "JWKS" });
+export const JwksSchema = /* @__PURE__ */ z
+  .object({ keys: z.array(z.record(z.string(), z.unknown())) })
+  .meta({ id: "JWKS" });
 
 export const page = <T extends z.ZodType>(item: T, id: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
 
-export const limit = z.coerce
+export const limit = /* @__PURE__ */ z.coerce
   .number()
   .int()
   .min(1)
   .max(100)
   .optional()
   .meta({ description: "Page size, 1-100 (default 25)." });
-export const cursor = z.string().max(2048).optional();
+export const cursor = /* @__PURE__ */ z.string().max(2048).optional();
 
-export const InboxQuerySchema = z
+export const InboxQuerySchema = /* @__PURE__ */ z
   .object({ status: z.enum(NOTIFICATION_STATUSES).optional(), cursor, limit })
   .strict();
 
-export const AuditQuerySchema = z
+export const AuditQuerySchema = /* @__PURE__ */ z
   .object({
     // Ids by their shapes only: the filters are copied into the audit_queried event, so free
     // text (a child's name typed into the wrong box) must never get that far.
@@ -213,9 +219,9 @@ export const AuditQuerySchema = z
   })
   .strict();
 
-export const IdParamsSchema = z.object({ id: z.string().min(1).max(64) }).strict();
+export const IdParamsSchema = /* @__PURE__ */ z.object({ id: z.string().min(1).max(64) }).strict();
 
-export const PartnerViewSchema = z
+export const PartnerViewSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     name: z.string(),
@@ -245,7 +251,7 @@ export const PartnerViewSchema = z
   })
   .meta({ id: "PartnerView" });
 
-export const PartnerPatchSchema = z
+export const PartnerPatchSchema = /* @__PURE__ */ z
   .object({
     name: PartnerSchema.shape.name.optional(),
     areas: PartnerSchema.shape.areas.optional(),
@@ -264,11 +270,11 @@ export const PartnerPatchSchema = z
       "Members to change; `webhook: null` removes the webhook, and `null` removes a school's `schoolDayStartsAt`, `closures` or `keyAdults` (school partners only). `id` and `type` never change.",
   });
 
-export const WebhookSecretSchema = z
+export const WebhookSecretSchema = /* @__PURE__ */ z
   .object({ webhookSecret: z.string(), previousSecretValidUntil: z.string().nullable() })
   .meta({ id: "WebhookSecretRotation" });
 
-export const RoutingRuleSetSchema = z
+export const RoutingRuleSetSchema = /* @__PURE__ */ z
   .object({ rules: z.array(RoutingRuleSchema).max(200) })
   .strict()
   .meta({
@@ -277,7 +283,7 @@ export const RoutingRuleSetSchema = z
       "Refused whole (400) if it holds no rule (an empty set routes nobody), if two rules share an id, if a rule names an unregistered partner or a partner type nobody is registered as, or if a due time could not be computed on an area's calendar.",
   });
 
-export const CoverageSchema = z
+export const CoverageSchema = /* @__PURE__ */ z
   .object({
     generatedAt: z.string(),
     within: z.string(),
@@ -309,13 +315,13 @@ export const CoverageSchema = z
   })
   .meta({ id: "AgreementCoverage" });
 
-export const CoverageQuerySchema = z
+export const CoverageQuerySchema = /* @__PURE__ */ z
   .object({ within: z.string().max(32).optional().meta({ description: "ISO 8601 duration, default P30D." }) })
   .strict();
 
 export const FINDINGS = ["justified", "not_justified", "needs_follow_up"] as const;
 
-export const BreakGlassReviewSchema = z
+export const BreakGlassReviewSchema = /* @__PURE__ */ z
   .object({
     id: z.string().meta({
       description:
@@ -350,22 +356,22 @@ export const BreakGlassReviewSchema = z
   })
   .meta({ id: "BreakGlassReview" });
 
-export const FindingSchema = z
+export const FindingSchema = /* @__PURE__ */ z
   .object({ finding: z.enum(FINDINGS), note: text(4000).optional() })
   .strict()
   .meta({ id: "BreakGlassFinding" });
 
-export const ReviewQuerySchema = z
+export const ReviewQuerySchema = /* @__PURE__ */ z
   .object({ status: z.enum(["pending", "reviewed"]).optional(), cursor, limit })
   .strict();
 
-export const VersionParamsSchema = z
+export const VersionParamsSchema = /* @__PURE__ */ z
   .object({ id: slug, version: z.coerce.number().int().min(1).max(10_000) })
   .strict();
 
-export const SlugParamsSchema = z.object({ id: slug }).strict();
+export const SlugParamsSchema = /* @__PURE__ */ z.object({ id: slug }).strict();
 
-export const VerifyQuerySchema = z
+export const VerifyQuerySchema = /* @__PURE__ */ z
   .object({
     since: z.coerce.number().int().min(1).optional().meta({
       description: "Verify incrementally from this checkpoint number, trusted once its signature verifies.",
@@ -373,7 +379,7 @@ export const VerifyQuerySchema = z
   })
   .strict();
 
-export const ExportQuerySchema = z
+export const ExportQuerySchema = /* @__PURE__ */ z
   .object({
     format: z.enum(["json", "fhir"]).optional().meta({
       description:
@@ -386,16 +392,16 @@ export const ExportQuerySchema = z
   })
   .strict();
 
-export const CheckpointListSchema = z
+export const CheckpointListSchema = /* @__PURE__ */ z
   .object({
     checkpoints: z.array(z.string().meta({ description: "A compact JWS (ES256)." })),
     nextCursor: z.string().nullable(),
   })
   .meta({ id: "CheckpointPage" });
 
-export const CheckpointQuerySchema = z.object({ cursor, limit }).strict();
+export const CheckpointQuerySchema = /* @__PURE__ */ z.object({ cursor, limit }).strict();
 
-export const CheckpointCreatedSchema = z
+export const CheckpointCreatedSchema = /* @__PURE__ */ z
   .object({
     number: z.int(),
     checkpoint: z.string().meta({ description: "The compact JWS." }),
@@ -407,7 +413,7 @@ export const CheckpointCreatedSchema = z
   })
   .meta({ id: "CheckpointCreated" });
 
-const ReportEntry = z
+const ReportEntry = /* @__PURE__ */ z
   .object({
     at: z.string(),
     action: z.enum(AUDIT_ACTIONS),
@@ -424,7 +430,7 @@ const ReportEntry = z
   })
   .meta({ id: "SubjectReportEntry" });
 
-export const SubjectReportSchema = z
+export const SubjectReportSchema = /* @__PURE__ */ z
   .object({
     subjectId: z.string(),
     generatedAt: z.string(),
@@ -436,11 +442,13 @@ export const SubjectReportSchema = z
   })
   .meta({ id: "SubjectAccessReport" });
 
-export const SubjectParamsSchema = z.object({ subjectId: z.string().min(1).max(64) }).strict();
+export const SubjectParamsSchema = /* @__PURE__ */ z
+  .object({ subjectId: z.string().min(1).max(64) })
+  .strict();
 
-export const AreaParamsSchema = z.object({ area: slug }).strict();
+export const AreaParamsSchema = /* @__PURE__ */ z.object({ area: slug }).strict();
 
-export const CalendarViewSchema = z
+export const CalendarViewSchema = /* @__PURE__ */ z
   .object({
     area: z.string(),
     holidays: z.array(z.string()),
@@ -449,7 +457,7 @@ export const CalendarViewSchema = z
   })
   .meta({ id: "CalendarView" });
 
-export const EscalationSchema = z
+export const EscalationSchema = /* @__PURE__ */ z
   .object({
     id: z.string(),
     kind: z.enum(["deadline_missed", "delivery_failing"]),
@@ -462,12 +470,12 @@ export const EscalationSchema = z
   })
   .meta({ id: "Escalation" });
 
-export const EscalationQuerySchema = z.object({ cursor, limit }).strict();
+export const EscalationQuerySchema = /* @__PURE__ */ z.object({ cursor, limit }).strict();
 
 // The outbox view lives with the other push-delivery schemas.
 export { DeliverySchema } from "./delivery-schemas.js";
 
-export const WebhookPayloadSchema = z
+export const WebhookPayloadSchema = /* @__PURE__ */ z
   .object({
     type: z.enum(["notification.created", "notification.overdue", "notification.recalled"]),
     timestamp: z.string(),

@@ -14,7 +14,8 @@ import { TimelinessQuerySchema, TimelinessSchema } from "./timeliness-schemas.js
 
 /** Timeliness: calendars, escalations, push deliveries and the figures that show who was late. */
 
-export const timelinessRoutes = [
+/** The registry function's: areas' calendars. */
+export const calendarRoutes = [
   {
     operationId: "readCalendar",
     method: "GET",
@@ -45,6 +46,10 @@ export const timelinessRoutes = [
     responses: { 200: { description: "The calendar now in force.", schema: CalendarViewSchema } },
     errors: [400, ...AUTH_ERRORS, 409, 413, 415],
   },
+] as const satisfies readonly RouteSpec[];
+
+/** The concerns function's: escalations of the police's own notifications. */
+export const escalationRoutes = [
   {
     operationId: "listEscalations",
     method: "GET",
@@ -60,6 +65,10 @@ export const timelinessRoutes = [
     },
     errors: [400, ...AUTH_ERRORS],
   },
+] as const satisfies readonly RouteSpec[];
+
+/** The notifications function's: push deliveries and redelivery. */
+export const deliveryRoutes = [
   {
     operationId: "listDeliveries",
     method: "GET",
@@ -80,6 +89,10 @@ export const timelinessRoutes = [
     group: "notifications",
     scope: "notifications:respond",
     summary: "Send a notification's undelivered push messages again now (same webhook-id)",
+    description:
+      "Moves each pending or failed message to now. Left alone: one delivered or cancelled; a reminder text " +
+      "(it goes only in the school's morning while the notification is unopened, which the sweep checks); and " +
+      "one a worker is sending at this moment (`leasedUntil` in the future), so no message is sent twice at once.",
     tags: ["Notifications"],
     params: IdParamsSchema,
     responses: {
@@ -90,6 +103,10 @@ export const timelinessRoutes = [
     },
     errors: [...AUTH_ERRORS, 404],
   },
+] as const satisfies readonly RouteSpec[];
+
+/** The audit function's: who was late. */
+export const timelinessFigureRoutes = [
   {
     operationId: "timelinessFigures",
     method: "GET",

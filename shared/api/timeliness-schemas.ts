@@ -3,9 +3,9 @@ import { dateTime } from "../domain/text.js";
 
 /** The timeliness figures: who heard in time, who was late, and the Encompass figure per school. */
 
-export const TimelinessQuerySchema = z.object({ from: dateTime, to: dateTime }).strict();
+export const TimelinessQuerySchema = /* @__PURE__ */ z.object({ from: dateTime, to: dateTime }).strict();
 
-export const TimelinessSchema = z
+export const TimelinessSchema = /* @__PURE__ */ z
   .object({
     from: z.string(),
     to: z.string(),

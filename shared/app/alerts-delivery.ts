@@ -1,4 +1,4 @@
-import { type AlertRoute, mayRemind, sendOutcome } from "../domain/alerts.js";
+import { type AlertRoute, mayAlert, sendOutcome } from "../domain/alerts.js";
 import type { Partner } from "../domain/registry.js";
 import type { Delivery, DeliveryAttempt, NotificationStore, RegistryStore } from "../ports.js";
 import type { Alerts } from "./alerts.js";
@@ -30,20 +30,28 @@ const ended = (claimed: Delivery, now: Date, status: Delivery["status"], error: 
 });
 
 /**
- * One attempt of an alert. A reminder (released by the sweep while its notification was
- * unopened) whose notification has since been acknowledged, closed or recalled is cancelled
- * unsent: this function may not read the trail, only the notification. The address is read now, so a corrected
- * address is used at the next retry and a removed one ends the alert. The attempt records
- * Notify's notification id, never the address.
+ * Whether the alert is still wanted (`mayAlert`), by the notification as it is now: this
+ * function may not read the trail, only the notification (the sweep checked a reminder was
+ * unopened when it released it). Checked before every attempt, retries included: a
+ * notification acknowledged between a failed send and its retry needs nobody chased.
+ */
+async function stillWanted(deps: AlertDeliveryDeps, claimed: Delivery, route: AlertRoute): Promise<boolean> {
+  const n = await deps.notifications.getNotification(claimed.notificationId);
+  return n !== null && mayAlert(route.kind, n.status);
+}
+
+/**
+ * One attempt of an alert. One no longer wanted (see `stillWanted`) is cancelled unsent. The
+ * address is read now, so a corrected address is used at the next retry and a removed one
+ * ends the alert. The attempt records Notify's notification id, never the address. A
+ * reminder to be tried again goes back to `scheduled` at its retry time, so the sweep checks
+ * the trail for an opening before every retry as before the first send: once opened, no text.
  */
 export async function attemptAlert(deps: AlertDeliveryDeps, claimed: Delivery, now: Date): Promise<Delivery> {
   const route = claimed.alert as AlertRoute;
   const send = deps.alerts?.send;
   if (!deps.alerts || !send) return ended(claimed, now, "failed", "notify_not_configured");
-  if (route.kind === "reminder") {
-    const n = await deps.notifications.getNotification(claimed.notificationId);
-    if (!n || !mayRemind(n.status, false)) return ended(claimed, now, "cancelled", "not_needed");
-  }
+  if (!(await stillWanted(deps, claimed, route))) return ended(claimed, now, "cancelled", "not_needed");
   const partner = (await deps.registry.getPartner(claimed.partnerId))?.value;
   const to = addressOf(partner, route);
   if (!to) return ended(claimed, now, "failed", "no_address");
@@ -63,5 +71,14 @@ export async function attemptAlert(deps: AlertDeliveryDeps, claimed: Delivery, n
     durationMs: Date.now() - started,
     notifyId: result.notifyId,
   };
-  return settle(claimed, [...claimed.attempts, attempt], sendOutcome(result.status), deps.retrySchedule, now);
+  const settled = settle(
+    claimed,
+    [...claimed.attempts, attempt],
+    sendOutcome(result.status),
+    deps.retrySchedule,
+    now,
+  );
+  return route.kind === "reminder" && settled.status === "pending"
+    ? { ...settled, status: "scheduled" }
+    : settled;
 }

@@ -22,9 +22,9 @@ async function openedYet(deps: ReminderDeps, concernId: string, notificationId: 
 }
 
 /**
- * The sweep's part in the reminder text: each reminder whose time has come is released to
- * the alert queue (`scheduled` → `pending`) if its notification is still unopened and
- * waiting, or else cancelled unsent. The move is conditional on the reminder being as it was
+ * The sweep's part in the reminder text: each reminder whose time has come (its first send,
+ * or the retry of a send that failed) is released to the alert queue (`scheduled` →
+ * `pending`) if its notification is still unopened and waiting, or else cancelled unsent. The move is conditional on the reminder being as it was
  * read, so however many sweeps run at once, a reminder is released once and sent once.
  * Page by page until `stopAt` (epoch ms). Returns how many were released.
  */
@@ -47,7 +47,11 @@ export async function releaseReminders(
             ...reminder,
             status: "cancelled",
             nextAttemptAt: null,
-            attempts: [{ at: now.toISOString(), status: null, error: "not_needed", durationMs: 0 }],
+            // A retried reminder keeps the attempts that failed before it was opened.
+            attempts: [
+              ...reminder.attempts,
+              { at: now.toISOString(), status: null, error: "not_needed", durationMs: 0 },
+            ],
           };
       if ((await deps.timeliness.saveDelivery(next, reminder)) !== "ok") continue;
       moved++;

@@ -208,6 +208,42 @@ async function attempt(deps: TimelinessDeps, claimed: Delivery, now: Date): Prom
   return settle({ ...claimed, url, owner }, attempts, ok ? "sent" : "retry", deps.retrySchedule, now);
 }
 
+/** How long a worker holds a message it claimed: room for a receiver that answers at the last moment. */
+const LEASE_MS = RECEIVER_TIMEOUT_MS + 15_000;
+
+/** A message not delivered yet this close to its due time is escalated to the force (ids only). */
+async function escalateIfFailing(deps: TimelinessDeps, done: Delivery): Promise<void> {
+  // `scheduled` here is a reminder text whose send failed, waiting for its retry.
+  const failing = done.status === "pending" || done.status === "failed" || done.status === "scheduled";
+  if (!failing || Date.parse(done.dueBy) - deps.clock.now().getTime() > DELIVERY_ESCALATION_WINDOW_MS) return;
+  const n = await deps.notifications.getNotification(done.notificationId);
+  if (!n) return;
+  await deps.timeliness.recordEscalation({
+    id: `esc_push_${done.id}`,
+    kind: "delivery_failing",
+    discloserId: n.discloserId,
+    notificationId: n.id,
+    concernId: n.concernId,
+    recipientId: n.recipientId,
+    dueBy: n.dueBy,
+    at: deps.clock.now().toISOString(),
+  });
+}
+
+/** Claim, send and settle one message; false when another worker claimed it first. */
+async function deliverOne(deps: TimelinessDeps, d: Delivery, now: Date): Promise<boolean> {
+  const until = new Date(now.getTime() + LEASE_MS).toISOString();
+  const lease: Delivery = { ...d, nextAttemptAt: until, leasedUntil: until };
+  if ((await deps.timeliness.saveDelivery(lease, d)) !== "ok") return false;
+  const { leasedUntil: _held, ...done } = lease.alert
+    ? await attemptAlert(deps, lease, deps.clock.now())
+    : await attempt(deps, lease, deps.clock.now());
+  // A conflict means the lease ran out mid-send and another worker holds the message now: it
+  // settles it (and escalates if need be), so this attempt's record gives way.
+  if ((await deps.timeliness.saveDelivery(done, lease)) === "ok") await escalateIfFailing(deps, done);
+  return true;
+}
+
 /**
  * Send every message of one outbox queue that is due: partners' webhooks, or alerts for
  * people (on AWS only the function holding the Notify key drains that one). A worker claims
@@ -218,40 +254,8 @@ async function attempt(deps: TimelinessDeps, claimed: Delivery, now: Date): Prom
 export async function deliverDue(deps: TimelinessDeps, queue: OutboxQueue = "webhooks"): Promise<number> {
   const now = deps.clock.now();
   const due = await deps.timeliness.dueDeliveries(now.toISOString(), 20, queue);
-  let sent = 0;
-  await Promise.all(
-    due.map(async (d) => {
-      const lease = {
-        ...d,
-        nextAttemptAt: new Date(now.getTime() + RECEIVER_TIMEOUT_MS + 15_000).toISOString(),
-      };
-      if ((await deps.timeliness.saveDelivery(lease, d)) !== "ok") return;
-      const done = lease.alert
-        ? await attemptAlert(deps, lease, deps.clock.now())
-        : await attempt(deps, lease, deps.clock.now());
-      await deps.timeliness.saveDelivery(done, lease);
-      sent++;
-      if (
-        (done.status === "pending" || done.status === "failed") &&
-        Date.parse(done.dueBy) - deps.clock.now().getTime() <= DELIVERY_ESCALATION_WINDOW_MS
-      ) {
-        const n = await deps.notifications.getNotification(done.notificationId);
-        if (n) {
-          await deps.timeliness.recordEscalation({
-            id: `esc_push_${done.id}`,
-            kind: "delivery_failing",
-            discloserId: n.discloserId,
-            notificationId: n.id,
-            concernId: n.concernId,
-            recipientId: n.recipientId,
-            dueBy: n.dueBy,
-            at: deps.clock.now().toISOString(),
-          });
-        }
-      }
-    }),
-  );
-  return sent;
+  const claimed = await Promise.all(due.map((d) => deliverOne(deps, d, now)));
+  return claimed.filter(Boolean).length;
 }
 
 export async function listDeliveries(deps: TimelinessDeps, caller: Caller, notificationId: string) {
@@ -260,13 +264,26 @@ export async function listDeliveries(deps: TimelinessDeps, caller: Caller, notif
   return { items: deliveries.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1)), nextCursor: null };
 }
 
+/**
+ * Whether a redelivery may move a message to now: not one delivered or cancelled, nor a
+ * reminder text (its time is the school's morning and it goes only while the notification is
+ * unopened, which the sweep checks: scheduled, retrying or failed, it is left alone), nor one
+ * a worker is sending this moment (resetting its lease would let a second worker send it too).
+ */
+function redeliverable(d: Delivery, now: string): boolean {
+  if (d.status === ACCEPTED || d.status === "cancelled" || d.status === "scheduled") return false;
+  if (d.alert?.kind === "reminder") return false;
+  return !(d.leasedUntil !== undefined && d.leasedUntil === d.nextAttemptAt && d.leasedUntil > now);
+}
+
 /** Send a notification's messages again now (a partner fixing its endpoint asks for this). */
 export async function redeliver(deps: TimelinessDeps, caller: Caller, notificationId: string) {
   await ownNotification(deps, caller, notificationId);
   const now = deps.clock.now().toISOString();
   for (const d of await deps.timeliness.deliveriesOf(notificationId)) {
-    // A cancelled reminder stays cancelled, and a scheduled one is not sent early.
-    if (d.status === ACCEPTED || d.status === "cancelled" || d.status === "scheduled") continue;
+    if (!redeliverable(d, now)) continue;
+    // Only if it is still as read: a conflict means a worker claimed (or settled) it since,
+    // which is what a redelivery asks for anyway, so it is not an error.
     await deps.timeliness.saveDelivery({ ...d, status: "pending", nextAttemptAt: now }, d);
   }
   return listDeliveries(deps, caller, notificationId);

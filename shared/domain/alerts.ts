@@ -1,5 +1,5 @@
 import type { Calendar } from "./calendar.js";
-import { LONDON, nextSchoolDay } from "./time.js";
+import { londonFormatter, nextSchoolDay } from "./time.js";
 import { awaitingAcknowledgement } from "./vocabulary.js";
 
 /**
@@ -18,9 +18,7 @@ export const REMINDER_LEAD_MS = 30 * 60_000;
 /** Where a school's day starts when neither it nor a routing rule says: Operation Encompass's norm. */
 export const DEFAULT_SCHOOL_DAY_STARTS_AT = "09:00";
 
-const dueFormatter = new Intl.DateTimeFormat("en-GB", {
-  timeZone: LONDON,
-  hourCycle: "h23",
+const dueFormatter = londonFormatter({
   hour: "2-digit",
   minute: "2-digit",
   weekday: "long",
@@ -32,7 +30,7 @@ const dueFormatter = new Intl.DateTimeFormat("en-GB", {
 /** A due time as a person reads it, on London's clock: "09:00 on Monday 23 November 2026". */
 export function formatDue(dueBy: Date): string {
   const parts: Record<string, string> = {};
-  for (const p of dueFormatter.formatToParts(dueBy)) parts[p.type] = p.value;
+  for (const p of dueFormatter().formatToParts(dueBy)) parts[p.type] = p.value;
   return `${parts.hour}:${parts.minute} on ${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
 }
 
@@ -116,6 +114,19 @@ export function reminderAt(
  */
 export function mayRemind(status: string, opened: boolean): boolean {
   return !opened && awaitingAcknowledgement(status);
+}
+
+/**
+ * Whether an alert may still go, by its notification's status when the attempt is made (a
+ * first send or a retry): a reminder while the notification waits (the sweep checks it is
+ * unopened); an overdue email only while it is overdue (once acknowledged late, closed or
+ * recalled nobody needs chasing); the email on creation unless it was recalled (withdrawn:
+ * there is nothing to read).
+ */
+export function mayAlert(kind: AlertKind, status: string): boolean {
+  if (kind === "reminder") return mayRemind(status, false);
+  if (kind === "overdue") return status === "overdue";
+  return status !== "recalled";
 }
 
 /**

@@ -8,7 +8,7 @@ export const EDUCATION_STATUSES = ["on_roll", "home_educated", "not_on_roll"] as
 export type EducationStatus = (typeof EDUCATION_STATUSES)[number];
 
 /** The consistent identifier (Children Act 2004 s16LC): spaces allowed, stored without them. */
-export const NhsNumberSchema = z
+export const NhsNumberSchema = /* @__PURE__ */ z
   .string()
   .max(16)
   .refine(isValidNhsNumber, "must be a 10-digit NHS number with a valid Modulus 11 check digit")
@@ -25,7 +25,7 @@ export const NhsNumberSchema = z
  * The body a police force submits. Every member is validated and unknown members are refused
  * (`.strict()`), because whatever is accepted here may be disclosed to a partner.
  */
-export const AddressSchema = z
+export const AddressSchema = /* @__PURE__ */ z
   .object({
     line1: requiredText(200),
     line2: text(200).optional(),
@@ -39,7 +39,7 @@ export const AddressSchema = z
   .strict()
   .meta({ id: "Address" });
 
-export const SpecialCategorySchema = z
+export const SpecialCategorySchema = /* @__PURE__ */ z
   .object({
     ethnicity: text(200).optional(),
     religion: text(200).optional(),
@@ -48,7 +48,7 @@ export const SpecialCategorySchema = z
   .strict()
   .meta({ id: "SpecialCategory", description: "UK GDPR Art. 9 special category data." });
 
-export const SubjectSchema = z
+export const SubjectSchema = /* @__PURE__ */ z
   .object({
     givenName: requiredText(100),
     familyName: requiredText(100),
@@ -69,7 +69,7 @@ export const SubjectSchema = z
   .strict()
   .meta({ id: "Subject", description: "The child or young person the concern is about." });
 
-export const IncidentSchema = z
+export const IncidentSchema = /* @__PURE__ */ z
   .object({
     summary: requiredText(4000),
     location: text(500).optional(),
@@ -79,7 +79,7 @@ export const IncidentSchema = z
   .strict()
   .meta({ id: "Incident" });
 
-export const VoiceOfChildSchema = z
+export const VoiceOfChildSchema = /* @__PURE__ */ z
   .object({
     seen: z.boolean(),
     spokenTo: z.boolean(),
@@ -105,7 +105,7 @@ export const VoiceOfChildSchema = z
     then: { required: ["reasonNotSpokenTo"], properties: { reasonNotSpokenTo: { pattern: "\\S" } } },
   });
 
-export const OfficerSchema = z
+export const OfficerSchema = /* @__PURE__ */ z
   .object({
     name: requiredText(200),
     collarNumber: text(32).optional(),
@@ -115,7 +115,7 @@ export const OfficerSchema = z
   .strict()
   .meta({ id: "Officer", description: "Who the partner calls back." });
 
-export const BreakGlassSchema = z
+export const BreakGlassSchema = /* @__PURE__ */ z
   .object({
     justification: justification(
       30,
@@ -129,7 +129,7 @@ export const BreakGlassSchema = z
     description: "Share with routed recipients that have no authorising agreement.",
   });
 
-export const WithholdSchema = z
+export const WithholdSchema = /* @__PURE__ */ z
   .object({
     recipientId: slug,
     justification: justification(
@@ -145,7 +145,7 @@ export const WithholdSchema = z
       "A decision not to tell a routed recipient: sharing would be more detrimental to the child than not sharing (Children Act 2004 s16LA). Audited as `disclosure_withheld` (reason `more_detrimental`, without the justification) and listed for IG review.",
   });
 
-export const ConcernSubmissionSchema = z
+export const ConcernSubmissionSchema = /* @__PURE__ */ z
   .object({
     concernType: z.enum(CONCERN_TYPES),
     riskRating: z.enum(RISK_RATINGS),

@@ -242,6 +242,11 @@ export interface Delivery {
   /** Retries made so far (0 before the first retry). */
   retries: number;
   nextAttemptAt: string | null;
+  /**
+   * While a worker is sending it: the end of that worker's lease (equal to `nextAttemptAt`
+   * then). A redelivery leaves a message under a live lease alone; the settled attempt drops it.
+   */
+  leasedUntil?: string;
   dueBy: string;
   /** Present on an alert for a person (email or text through GOV.UK Notify). */
   alert?: AlertRoute;

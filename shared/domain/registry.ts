@@ -6,7 +6,7 @@ import { AGREEMENT_STATUSES, CONCERN_TYPES, DATA_CATEGORIES, PARTNER_TYPES } fro
 
 /** The partner registry, data-sharing agreements and routing rules: Lantern's policy, as data. */
 
-const clientId = z
+const clientId = /* @__PURE__ */ z
   .string()
   .min(1)
   .max(128)
@@ -16,14 +16,14 @@ const clientId = z
  * Only http(s) URLs are taken (checkWebhook), and a deployed hub takes https only; the pattern
  * tells a client so before it asks.
  */
-const webhookUrl = z.url().meta({
+const webhookUrl = /* @__PURE__ */ z.url().meta({
   pattern: "^[Hh][Tt][Tt][Pp][Ss]?://",
   description: "An https URL (http is accepted only by a local hub run without LANTERN_WEBHOOK_HTTPS_ONLY).",
 });
 
-const hhmmText = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
+const hhmmText = /* @__PURE__ */ z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
-export const KeyAdultSchema = z
+export const KeyAdultSchema = /* @__PURE__ */ z
   .object({
     sub: requiredText(255).meta({ description: "The `sub` of this person's access tokens." }),
     name: requiredText(200),
@@ -57,7 +57,7 @@ export const MAX_ALERTED_KEY_ADULTS = 5;
 /** Members only an education setting has. */
 const SCHOOL_ONLY = ["schoolDayStartsAt", "closures", "keyAdults"] as const;
 
-export const PartnerSchema = z
+export const PartnerSchema = /* @__PURE__ */ z
   .object({
     id: slug,
     name: requiredText(200),
@@ -118,7 +118,7 @@ export const PartnerSchema = z
   });
 export type Partner = z.infer<typeof PartnerSchema>;
 
-export const AgeRangeSchema = z
+export const AgeRangeSchema = /* @__PURE__ */ z
   .object({ min: z.int().min(0).max(24), max: z.int().min(0).max(24) })
   .strict()
   .refine((r) => r.min <= r.max, { message: "min must not exceed max", path: ["max"] })
@@ -145,7 +145,7 @@ const validityInOrder = {
   message: { message: "validTo must be after validFrom", path: ["validTo"] },
 };
 
-export const AgreementTermsSchema = z
+export const AgreementTermsSchema = /* @__PURE__ */ z
   .object(agreementTermsShape)
   .strict()
   .refine(validityInOrder.check, validityInOrder.message)
@@ -153,13 +153,13 @@ export const AgreementTermsSchema = z
 export type AgreementTerms = z.infer<typeof AgreementTermsSchema>;
 
 /** A draft's terms may be changed member by member; the result is validated whole. */
-export const AgreementTermsPatchSchema = z
+export const AgreementTermsPatchSchema = /* @__PURE__ */ z
   .object(agreementTermsShape)
   .partial()
   .strict()
   .meta({ id: "AgreementTermsPatch" });
 
-export const AgreementCreateSchema = z
+export const AgreementCreateSchema = /* @__PURE__ */ z
   .object({
     id: slug,
     discloserId: slug.meta({ description: "A registered partner's id." }),
@@ -171,7 +171,7 @@ export const AgreementCreateSchema = z
   .meta({ id: "AgreementCreate" });
 export type AgreementCreate = z.infer<typeof AgreementCreateSchema>;
 
-export const AgreementVersionSchema = z
+export const AgreementVersionSchema = /* @__PURE__ */ z
   .object({
     version: z.int().min(1),
     status: z.enum(AGREEMENT_STATUSES),
@@ -191,7 +191,7 @@ export const AgreementVersionSchema = z
   .meta({ id: "AgreementVersion" });
 export type AgreementVersion = z.infer<typeof AgreementVersionSchema>;
 
-export const AgreementSchema = z
+export const AgreementSchema = /* @__PURE__ */ z
   .object({
     id: slug,
     title: z.string(),
@@ -202,7 +202,7 @@ export const AgreementSchema = z
   .meta({ id: "Agreement" });
 export type Agreement = z.infer<typeof AgreementSchema>;
 
-const isoDuration = z
+const isoDuration = /* @__PURE__ */ z
   .string()
   .max(32)
   .refine(
@@ -218,14 +218,14 @@ const isoDuration = z
       "^P(?=\\d|T\\d)(?=.*[1-9])(?:\\d+W)?(?:\\d+D)?(?:T(?=\\d)(?:\\d+H)?(?:\\d+M)?(?:\\d+(?:\\.\\d+)?S)?)?$",
   });
 
-const workingHoursFlag = z.boolean().optional().meta({
+const workingHoursFlag = /* @__PURE__ */ z.boolean().optional().meta({
   description: "Count the duration in the area's working hours (default 08:00-18:00 Mon-Fri, no holidays).",
 });
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
-const isoDay = z.iso.date();
+const hhmm = /* @__PURE__ */ z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
+const isoDay = /* @__PURE__ */ z.iso.date();
 
-export const CalendarSchema = z
+export const CalendarSchema = /* @__PURE__ */ z
   .object({
     holidays: z
       .array(isoDay)
@@ -244,7 +244,7 @@ export const CalendarSchema = z
   .strict()
   .meta({ id: "Calendar" });
 
-export const DueRuleSchema = z
+export const DueRuleSchema = /* @__PURE__ */ z
   .discriminatedUnion("kind", [
     z
       .object({
@@ -266,7 +266,7 @@ export const DueRuleSchema = z
   .meta({ id: "DueRule" });
 export type DueRule = z.infer<typeof DueRuleSchema>;
 
-export const RecipientSelectorSchema = z
+export const RecipientSelectorSchema = /* @__PURE__ */ z
   .union([
     z.object({ resolve: z.literal("subject_school") }).strict(),
     z.object({ resolve: z.literal("area"), type: z.enum(PARTNER_TYPES) }).strict(),
@@ -275,7 +275,7 @@ export const RecipientSelectorSchema = z
   .meta({ id: "RecipientSelector" });
 export type RecipientSelector = z.infer<typeof RecipientSelectorSchema>;
 
-export const RoutingRuleSchema = z
+export const RoutingRuleSchema = /* @__PURE__ */ z
   .object({
     id: slug,
     // Rule validation refuses a concern type listed twice; the document says so too.

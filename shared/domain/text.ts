@@ -30,14 +30,14 @@ export const justification = (min: number, max: number, message: string) =>
     .meta({ minLength: min, pattern: `\\S[\\s\\S]{${min - 2},}\\S` });
 
 /** Identifiers chosen by people: lowercase slugs such as `essex-mash`. */
-export const slug = z
+export const slug = /* @__PURE__ */ z
   .string()
   .min(2)
   .max(64)
   .regex(/^[a-z0-9][a-z0-9-]*[a-z0-9]$/, "must be a lowercase slug (a-z, 0-9 and hyphens)");
 
 /** RFC 3339 date-time with a zone; normalised to UTC by the caller. */
-export const dateTime = z.iso.datetime({ offset: true });
+export const dateTime = /* @__PURE__ */ z.iso.datetime({ offset: true });
 
 /** A calendar date `YYYY-MM-DD` that exists. */
-export const calendarDate = z.iso.date();
+export const calendarDate = /* @__PURE__ */ z.iso.date();

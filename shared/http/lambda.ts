@@ -3,7 +3,8 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { Group, InputOf, OperationsOf, ResultOf, RouteOf } from "../api/operations.js";
-import { matchRoute, type OperationId, type RouteSpec, routes } from "../api/routes.js";
+import { matchRouteIn } from "../api/route-match.js";
+import type { OperationId, RouteGroup, RouteSpec } from "../api/routes.js";
 import { type Caller, honouredScopes } from "../app/context.js";
 import {
   forbidden,
@@ -67,8 +68,11 @@ interface Resolved {
   caller: Caller | null;
 }
 
-function resolveRoute(event: APIGatewayProxyEvent): { route: RouteSpec; params: Record<string, string> } {
-  const matched = matchRoute(event.httpMethod, event.path);
+function resolveRoute(
+  table: readonly RouteSpec[],
+  event: APIGatewayProxyEvent,
+): { route: RouteSpec; params: Record<string, string> } {
+  const matched = matchRouteIn(table, event.httpMethod, event.path);
   if (matched === null) throw notFound("No such route.");
   if ("allow" in matched) throw methodNotAllowed(matched.allow);
   return matched;
@@ -166,12 +170,12 @@ function errorResponse(
 
 /**
  * The Lambda handler for one group of routes, the same on API Gateway and behind the local
- * server: find the route, authenticate, validate strictly, run the use case, answer. Every
+ * server: find the route (among the group's own: shared/api/groups/), authenticate, validate strictly, run the use case, answer. Every
  * error leaves as problem+json; only errors we named reach the caller, the rest are a 500
  * whose details stay in the log.
  */
 export function createHttpHandler<G extends Group>(
-  group: G,
+  { group, routes }: RouteGroup<G>,
   implementations: Implementations<G>,
   deps: HttpDeps,
 ) {
@@ -181,7 +185,7 @@ export function createHttpHandler<G extends Group>(
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? randomUUID();
     const headers = headerMap(event);
-    const { route, params } = resolveRoute(event);
+    const { route, params } = resolveRoute(routes, event);
     resolved.set(event, { route, params, requestId, caller: null });
     const caller = await authenticate(route, headers, requestId, deps);
     resolved.set(event, { route, params, requestId, caller });
@@ -243,5 +247,3 @@ function logRequest(
     durationMs: Date.now() - (started.get(event) ?? Date.now()),
   });
 }
-
-export { routes };

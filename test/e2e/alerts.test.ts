@@ -77,39 +77,49 @@ async function deliveriesOf(hub: Hub, token: string, notificationId: string) {
 
 /**
  * A school day at least a day ahead (a weekday, not a bank holiday, no school holidays in
- * the demo calendar): the faked hub's clock starts at 07:58:30 London on it.
+ * the demo calendar): the faked hub's clock starts `leadSeconds` before 08:00 London on it.
  */
-function fakedMorning(): { startsAt: Date; remindAt: Date } {
+function fakedMorning(leadSeconds: number): { startsAt: Date; remindAt: Date } {
   for (let days = 2; ; days++) {
     const day = londonParts(new Date(Date.now() + days * 86_400_000));
     const date = isoDate(day.year, day.month, day.day);
     if (day.weekday === 0 || day.weekday === 6 || ENGLAND_AND_WALES_BANK_HOLIDAYS.includes(date)) continue;
-    return {
-      startsAt: new Date(londonTimeToUtc(day.year, day.month, day.day, 7, 58).getTime() + 30_000),
-      // The school's day starts at 08:30, so its Key Adults are texted at 08:00.
-      remindAt: londonTimeToUtc(day.year, day.month, day.day, 8, 0),
-    };
+    // The school's day starts at 08:30, so its Key Adults are texted at 08:00.
+    const remindAt = londonTimeToUtc(day.year, day.month, day.day, 8, 0);
+    return { startsAt: new Date(remindAt.getTime() - leadSeconds * 1000), remindAt };
   }
 }
 
-describe("alerts for people through GOV.UK Notify (a loopback double), on a school morning", () => {
+/**
+ * A hub whose clock (libfaketime) starts `leadSeconds` before a school morning's 08:00, with
+ * a Notify double on the same clock, and a way to mint tokens on the real clock that are
+ * still valid on the hub's.
+ */
+async function morningHub(leadSeconds: number, retrySchedule: string) {
   const key = testApiKey();
-  const morning = fakedMorning();
+  const morning = fakedMorning(leadSeconds);
   const offsetSeconds = Math.floor((morning.startsAt.getTime() - Date.now()) / 1000);
-  const hubNow = () => Date.now() + offsetSeconds * 1000;
+  const double = await startNotifyDouble(key, offsetSeconds * 1000);
+  const hub = await startHub(
+    { ...notifyEnv(double, key.apiKey), LANTERN_WEBHOOK_RETRY_SCHEDULE_MS: retrySchedule },
+    { faketime: `+${offsetSeconds}` },
+  );
+  const mint = (clientId: string, scope: string, sub?: string) =>
+    mintToken({ dataDir: hub.dataDir, clientId, scope, sub, ttlSeconds: offsetSeconds + 3600 });
+  return { double, hub, morning, mint, hubNow: () => Date.now() + offsetSeconds * 1000 };
+}
+
+describe("alerts for people through GOV.UK Notify (a loopback double), on a school morning", () => {
   let double: NotifyDouble;
   let hub: Hub;
+  let morning: { remindAt: Date };
+  let hubNow: () => number;
   const tokens = { police: "", ig: "", mash: "", school: "" };
 
   beforeAll(async () => {
-    double = await startNotifyDouble(key, offsetSeconds * 1000);
-    hub = await startHub(
-      { ...notifyEnv(double, key.apiKey), LANTERN_WEBHOOK_RETRY_SCHEDULE_MS: "1000,2000,60000" },
-      { faketime: `+${offsetSeconds}` },
-    );
-    // Tokens are minted on the real clock: they must still be valid on the hub's.
-    const mint = (clientId: string, scope: string, sub?: string) =>
-      mintToken({ dataDir: hub.dataDir, clientId, scope, sub, ttlSeconds: offsetSeconds + 3600 });
+    const started = await morningHub(90, "1000,2000,60000");
+    ({ double, hub, morning, hubNow } = started);
+    const { mint } = started;
     tokens.police = await mint("essex-police-app", "concerns:submit concerns:read", "pc-1");
     tokens.ig = await mint(
       "essex-police-ig",
@@ -297,6 +307,53 @@ describe("alerts for people through GOV.UK Notify (a loopback double), on a scho
     );
     expect(cancelled.map((d) => d.status)).toEqual(["cancelled", "cancelled"]);
   }, 150_000);
+});
+
+describe("a reminder text whose send failed, the notification opened before its retry", () => {
+  let faked: Awaited<ReturnType<typeof morningHub>>;
+  beforeAll(async () => {
+    // The retry is 10 s after the failed send: time for the Key Adult to open the notification.
+    faked = await morningHub(50, "10000,60000");
+  });
+  afterAll(async () => {
+    await faked?.hub.stop();
+    await faked?.double.close();
+  });
+
+  it("sends no text at the retry, and the delivery says it was not needed", async () => {
+    const { hub, double, morning, mint, hubNow } = faked;
+    const ig = await mint("essex-police-ig", "partners:manage", "ig-1");
+    const school = await mint("st-marys-primary-app", "notifications:read", "deputy");
+    // One Key Adult with a mobile only: the text is the only request to Notify.
+    const set = await call(hub, "PATCH", "/v1/partners/st-marys-primary", {
+      token: ig,
+      body: { keyAdults: [DEPUTY], schoolDayStartsAt: "08:30" },
+    });
+    expect(set.status).toBe(200);
+    const police = await mint("essex-police-app", "concerns:submit concerns:read", "pc-1");
+    const { school: id } = await submitForSchool(hub, police);
+    expect(hubNow(), "the machine was too slow to submit before 07:59:55 on the hub's clock").toBeLessThan(
+      morning.remindAt.getTime() - 5_000,
+    );
+    double.answers.push(500);
+    const texts = () => double.accepted.filter((r) => r.channel === "sms");
+    await waitFor(texts, (list) => list.length > 0, morning.remindAt.getTime() - hubNow() + 20_000);
+    expect(texts().map((r) => r.status)).toEqual([500]);
+
+    // The Key Adult opens it before the retry, 10 s after the failed send.
+    expect((await call(hub, "GET", `/v1/notifications/${id}`, { token: school })).status).toBe(200);
+    const text = async () => (await deliveriesOf(hub, school, id)).find((d) => d.alert?.channel === "sms");
+    const settled = await waitFor(text, (d) => d?.status !== "scheduled" && d?.status !== "pending", 40_000);
+    await sleep(2000); // more rounds of the sweep and the outbox: still nothing sent
+
+    expect(texts().map((r) => r.status)).toEqual([500]);
+    expect(settled).toMatchObject({ status: "cancelled", retries: 1, nextAttemptAt: null });
+    expect(settled?.attempts.map((a) => [a.status, a.error === "not_needed"])).toEqual([
+      [500, false],
+      [null, true],
+    ]);
+    expect(double.refused).toEqual([]);
+  }, 120_000);
 });
 
 describe("alerts across a restart, and without a key", () => {

@@ -1,27 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Alerts, alertsOnOverdue, submissionAlerts } from "../../shared/app/alerts.js";
+import { alertsOnOverdue, submissionAlerts } from "../../shared/app/alerts.js";
 import { attemptAlert } from "../../shared/app/alerts-delivery.js";
 import { releaseReminders } from "../../shared/app/alerts-reminders.js";
-import {
-  type AlertMessage,
-  mayRemind,
-  reminderAt,
-  sendOutcome,
-  ukMobile,
-} from "../../shared/domain/alerts.js";
-import type { AuditEvent } from "../../shared/domain/audit.js";
+import { mayRemind, reminderAt, sendOutcome, ukMobile } from "../../shared/domain/alerts.js";
 import { defaultCalendar } from "../../shared/domain/calendar.js";
-import type { Partner } from "../../shared/domain/registry.js";
 import { PartnerSchema } from "../../shared/domain/registry.js";
 import type { Delivery } from "../../shared/ports.js";
+import { CONFIG, deps, notifications, outbox, reminder, school, trail } from "../support/alert-fixtures.js";
 
-const CONFIG: Alerts["config"] = {
-  consoleUrl: "https://console.lantern.example",
-  emailTemplateId: "tmpl-email",
-  smsTemplateId: "tmpl-sms",
-  notifyBaseUrl: "https://api.notifications.service.gov.uk",
-};
 const NO_HOLIDAYS = { holidays: [], schoolHolidays: [] };
 
 /** A value no sentence of an alert could hold by chance: a capitalised word ending in digits. */
@@ -66,18 +53,6 @@ function leaves(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(leaves);
   if (value && typeof value === "object") return Object.values(value).flatMap(leaves);
   return [];
-}
-
-function school(id: string, name: string): Partner {
-  return {
-    id,
-    name,
-    type: "school",
-    areas: ["essex"],
-    clientIds: ["school-app"],
-    escalationContact: { name: "Duty Head", email: "duty.head@school.example" },
-    keyAdults: [{ sub: "dsl", name: "Helen Carter", email: "helen@school.example", mobile: "+447700900123" }],
-  };
 }
 
 describe("what an alert says", () => {
@@ -233,57 +208,6 @@ describe("when the reminder text goes", () => {
   });
 });
 
-/** The outbox message of a reminder text, as the submission queued it. */
-function reminder(): Delivery {
-  return {
-    id: "alt_1",
-    partnerId: "st-marys-primary",
-    notificationId: "ntf_1",
-    type: "notification.reminder",
-    body: JSON.stringify({ message: "m", link: "l" }),
-    url: `${CONFIG.notifyBaseUrl}/v2/notifications/sms`,
-    createdAt: "2026-11-20T21:52:00.000Z",
-    status: "pending",
-    attempts: [],
-    retries: 0,
-    nextAttemptAt: "2026-11-23T08:30:00.000Z",
-    dueBy: "2026-11-23T09:00:00.000Z",
-    alert: { kind: "reminder", channel: "sms", to: { kind: "key_adult", sub: "dsl" } },
-  };
-}
-
-function deps(options: { status?: string; answer?: number | null }) {
-  const sent: AlertMessage[] = [];
-  return {
-    sent,
-    deps: {
-      registry: {
-        getPartner: async () => ({
-          value: { ...school("st-marys-primary", "St Mary's"), createdAt: "", updatedAt: "" },
-          revision: 1,
-        }),
-      },
-      notifications: {
-        getNotification: async () =>
-          ({ id: "ntf_1", concernId: "con_1", status: options.status ?? "delivered" }) as never,
-      },
-      alerts: {
-        config: CONFIG,
-        send: async (m: AlertMessage) => {
-          sent.push(m);
-          const status = options.answer === undefined ? 201 : options.answer;
-          return {
-            status,
-            error: status === 201 ? null : `notify_${status}`,
-            notifyId: status === 201 ? "notify-id-1" : null,
-          };
-        },
-      },
-      retrySchedule: [5_000, 60_000],
-    },
-  };
-}
-
 describe("sending an alert", () => {
   const now = new Date("2026-11-23T08:30:01Z");
 
@@ -318,8 +242,13 @@ describe("sending an alert", () => {
   it("ends on a Notify 4xx other than 429, and retries 429, 5xx and no answer on the schedule", async () => {
     const failed = await attemptAlert(deps({ answer: 400 }).deps, reminder(), now);
     expect(failed).toMatchObject({ status: "failed", nextAttemptAt: null, retries: 0 });
+    // An email (a reminder retried waits `scheduled` for the sweep: see alerts-retry.test.ts).
+    const email: Delivery = {
+      ...reminder(),
+      alert: { kind: "created", channel: "email", to: { kind: "key_adult", sub: "dsl" } },
+    };
     for (const answer of [429, 500, 503, null]) {
-      const retried = await attemptAlert(deps({ answer }).deps, reminder(), now);
+      const retried = await attemptAlert(deps({ answer }).deps, email, now);
       expect(retried.status).toBe("pending");
       expect(retried.retries).toBe(1);
       expect(Date.parse(retried.nextAttemptAt as string) - now.getTime()).toBeGreaterThanOrEqual(5_000);
@@ -344,25 +273,6 @@ describe("sending an alert", () => {
   });
 });
 
-/** An outbox holding reminders, saved only when still as read (as the DynamoDB store does). */
-function outbox(rows: Delivery[]) {
-  const store = new Map(rows.map((r) => [r.id, r]));
-  return {
-    store,
-    dueDeliveries: async (at: string, limit: number, queue?: string) =>
-      [...store.values()]
-        .filter((r) => queue === "reminders" && r.status === "scheduled" && (r.nextAttemptAt ?? "~") <= at)
-        .slice(0, limit),
-    saveDelivery: async (next: Delivery, expected: Delivery) => {
-      const current = store.get(expected.id);
-      if (current?.status !== expected.status || current.nextAttemptAt !== expected.nextAttemptAt)
-        return "conflict" as const;
-      store.set(next.id, next);
-      return "ok" as const;
-    },
-  };
-}
-
 describe("the sweep's release of reminders", () => {
   const at = new Date("2026-11-23T08:30:00Z");
   const row = (id: string, notificationId: string): Delivery => ({
@@ -371,19 +281,6 @@ describe("the sweep's release of reminders", () => {
     notificationId,
     status: "scheduled",
   });
-  const trail = (opened: string[]) => ({
-    query: async () => ({
-      items: opened.map((notificationId) => ({
-        action: "notification_opened",
-        notificationId,
-      })) as AuditEvent[],
-      nextCursor: null,
-    }),
-  });
-  const notifications = {
-    getNotification: async (id: string) => ({ id, concernId: "con_1", status: "delivered" }) as never,
-  };
-
   it("releases a due reminder while unopened, once, and cancels one whose notification was opened", async () => {
     const timeliness = outbox([row("alt_a", "ntf_unopened"), row("alt_b", "ntf_opened")]);
     const d = { clock: { now: () => at }, timeliness, notifications, audit: trail(["ntf_opened"]) };

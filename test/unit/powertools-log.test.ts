@@ -1,6 +1,7 @@
 import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
+import { publicGroup } from "../../shared/api/groups/public.js";
 import { createHttpHandler, type HttpDeps, type Implementations } from "../../shared/http/lambda.js";
 import { jsonLogger } from "../../shared/http/log.js";
 import { traced, tracingMiddlewares, tracingOn } from "../../shared/http/tracing.js";
@@ -92,7 +93,7 @@ describe("the house logger on Powertools", () => {
       cursorKey: async () => new Uint8Array(32),
     };
     // The request matches no route, so no implementation is ever reached.
-    const handler = createHttpHandler("public", {} as Implementations<"public">, deps);
+    const handler = createHttpHandler(publicGroup, {} as Implementations<"public">, deps);
     const event = {
       httpMethod: "POST",
       path: "/v1/no-such-route",

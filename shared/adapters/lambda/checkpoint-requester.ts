@@ -1,4 +1,4 @@
-import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
+import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
 import { serviceUnavailable } from "../../errors.js";
 import type {
   CheckpointAnswer,
@@ -6,6 +6,10 @@ import type {
   CheckpointRequester,
   StoredCheckpoint,
 } from "../../ports.js";
+
+// The wiring imports this module on the first request for a checkpoint; the client comes with
+// it, so the bundle keeps only InvokeCommand (a dynamic import of the package keeps them all).
+export { LambdaClient };
 
 /**
  * On AWS: invoke the checkpointer function synchronously and return the checkpoint it wrote.

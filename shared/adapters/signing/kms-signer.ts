@@ -1,7 +1,11 @@
 import { createPublicKey } from "node:crypto";
-import { GetPublicKeyCommand, type KMSClient, SignCommand } from "@aws-sdk/client-kms";
+import { GetPublicKeyCommand, KMSClient, SignCommand } from "@aws-sdk/client-kms";
 import { derToJose } from "../../domain/checkpoint.js";
 import type { CheckpointSigner } from "../../ports.js";
+
+// The wiring imports this module on the first signature; the client comes with it, so the
+// bundle keeps only the commands named here (a dynamic import of the package keeps them all).
+export { KMSClient };
 
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
 
