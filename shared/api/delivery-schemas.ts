@@ -27,7 +27,7 @@ export const DeliverySchema = /* @__PURE__ */ z
     createdAt: z.string(),
     status: z.enum(DELIVERY_STATUSES).meta({
       description:
-        "`scheduled`: a reminder text waiting for its time (`nextAttemptAt`), or for the retry of a send that failed (so the sweep checks again that it is unopened); `cancelled` (last error `not_needed`): an alert no longer needed when its time came (a reminder for a notification already opened, acknowledged or recalled; an overdue email for one acknowledged, closed or recalled since).",
+        "`scheduled`: a reminder text waiting for its time (`nextAttemptAt`), or for the retry of a send that failed (so the sweep checks again that it is unopened); `cancelled` (last error `not_needed`): an alert no longer needed when its time came (a reminder for a notification already opened, acknowledged or recalled; an overdue email for one acknowledged, closed or recalled since; any alert for one recalled).",
     }),
     attempts: z.array(
       z.object({

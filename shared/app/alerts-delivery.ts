@@ -1,4 +1,4 @@
-import { type AlertRoute, mayEscalate, mayRemind, sendOutcome } from "../domain/alerts.js";
+import { type AlertRoute, mayAlert, sendOutcome } from "../domain/alerts.js";
 import type { Partner } from "../domain/registry.js";
 import type { Delivery, DeliveryAttempt, NotificationStore, RegistryStore } from "../ports.js";
 import type { Alerts } from "./alerts.js";
@@ -30,17 +30,14 @@ const ended = (claimed: Delivery, now: Date, status: Delivery["status"], error: 
 });
 
 /**
- * Whether the alert is still wanted, by the notification as it is now (this function may not
- * read the trail, only the notification): a reminder while it is waiting (the sweep checked it
- * unopened when it released it), an overdue email while it is still overdue. Checked before
- * every attempt, retries included: a notification acknowledged between a failed send and its
- * retry needs nobody chased.
+ * Whether the alert is still wanted (`mayAlert`), by the notification as it is now: this
+ * function may not read the trail, only the notification (the sweep checked a reminder was
+ * unopened when it released it). Checked before every attempt, retries included: a
+ * notification acknowledged between a failed send and its retry needs nobody chased.
  */
 async function stillWanted(deps: AlertDeliveryDeps, claimed: Delivery, route: AlertRoute): Promise<boolean> {
-  if (route.kind === "created") return true;
   const n = await deps.notifications.getNotification(claimed.notificationId);
-  if (!n) return false;
-  return route.kind === "reminder" ? mayRemind(n.status, false) : mayEscalate(n.status);
+  return n !== null && mayAlert(route.kind, n.status);
 }
 
 /**

@@ -117,11 +117,16 @@ export function mayRemind(status: string, opened: boolean): boolean {
 }
 
 /**
- * Whether the overdue email to the escalation contact may still go: only while the
- * notification is overdue. Once acknowledged (late), closed or recalled, nobody needs chasing.
+ * Whether an alert may still go, by its notification's status when the attempt is made (a
+ * first send or a retry): a reminder while the notification waits (the sweep checks it is
+ * unopened); an overdue email only while it is overdue (once acknowledged late, closed or
+ * recalled nobody needs chasing); the email on creation unless it was recalled (withdrawn:
+ * there is nothing to read).
  */
-export function mayEscalate(status: string): boolean {
-  return status === "overdue";
+export function mayAlert(kind: AlertKind, status: string): boolean {
+  if (kind === "reminder") return mayRemind(status, false);
+  if (kind === "overdue") return status === "overdue";
+  return status !== "recalled";
 }
 
 /**

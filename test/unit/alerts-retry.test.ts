@@ -94,3 +94,28 @@ describe("retrying an overdue email to the escalation contact", () => {
     expect(done.status).toBe("delivered");
   });
 });
+
+describe("retrying the email on creation", () => {
+  const createdEmail = (): Delivery => ({
+    ...reminder(),
+    id: "alt_3",
+    type: "notification.created",
+    retries: 1,
+    attempts: [{ at: "2026-11-20T21:52:01.000Z", status: 503, error: "notify_503", durationMs: 3 }],
+    alert: { kind: "created", channel: "email", to: { kind: "key_adult", sub: "dsl" } },
+  });
+  const now = new Date("2026-11-20T21:52:07Z");
+
+  it("is not sent once the notification was recalled, and is while it is still there to read", async () => {
+    const recalled = deps({ status: "recalled" });
+    const done = await attemptAlert(recalled.deps, createdEmail(), now);
+    expect(recalled.sent).toEqual([]);
+    expect(done).toMatchObject({ status: "cancelled", nextAttemptAt: null });
+
+    for (const status of ["delivered", "acknowledged", "overdue"]) {
+      const waiting = deps({ status });
+      expect((await attemptAlert(waiting.deps, createdEmail(), now)).status, status).toBe("delivered");
+      expect(waiting.sent.map((m) => m.to)).toEqual(["helen@school.example"]);
+    }
+  });
+});
