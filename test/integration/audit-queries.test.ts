@@ -1,5 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
+import { eventFromItem } from "../../shared/adapters/dynamodb/audit-store.js";
 import { auditItem } from "../../shared/adapters/dynamodb/commit.js";
 import { AUDIT_INDEX_KEYS, INDEX } from "../../shared/adapters/dynamodb/tables.js";
 import { type AuditDraft, type AuditEvent, chain } from "../../shared/domain/audit.js";
@@ -346,10 +347,8 @@ describe("auditor queries over 10,000 events on DynamoDB Local", () => {
     ]);
     expect(sent.every((s) => s.name === "QueryCommand" && s.scanned === s.count)).toBe(true);
     expect(sent.reduce((n, s) => n + s.scanned, 0)).toBe(asRecipient + asActor);
-    for (const item of sent.flatMap((s) => s.items)) {
-      expect(
-        item.recipientId === partner || (item.actor as { partnerId: string | null }).partnerId === partner,
-      ).toBe(true);
+    for (const event of sent.flatMap((s) => s.items.map(eventFromItem))) {
+      expect(event.recipientId === partner || event.actor.partnerId === partner).toBe(true);
     }
   });
 
@@ -366,7 +365,7 @@ describe("auditor queries over 10,000 events on DynamoDB Local", () => {
     expect(sent).toHaveLength(Math.ceil(expected.length / limit));
     for (const s of sent) {
       expect(s.scanned).toBeLessThanOrEqual(limit + 1);
-      expect(s.items.every((i) => i.concernId === "con_q_4")).toBe(true);
+      expect(s.items.every((i) => eventFromItem(i).concernId === "con_q_4")).toBe(true);
     }
   });
 

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hexOf, STORED_AS_INDEX_KEY } from "../../shared/adapters/dynamodb/audit-items.js";
 import { eventFromItem } from "../../shared/adapters/dynamodb/audit-store.js";
 import { CHECKPOINT_SHARD } from "../../shared/adapters/dynamodb/checkpoint-store.js";
 import { auditItem } from "../../shared/adapters/dynamodb/commit.js";
@@ -184,7 +185,7 @@ describe("tampering with the audit trail on DynamoDB Local", () => {
     // Act
     const result = await tamperAndRestore(async () => {
       const original = await table.get(1, 2);
-      await table.update(1, 2, "recipientId", "essex-health");
+      await table.update(1, 2, STORED_AS_INDEX_KEY.recipientId, "essex-health");
       return () => table.put([original]);
     });
 
@@ -234,7 +235,7 @@ describe("tampering with the audit trail on DynamoDB Local", () => {
     const [forged] = chain([fixedDraft(7000, { reason: "forged" })], {
       shard: 1,
       seq: 2,
-      hash: (await table.get(1, 2)).hash as string,
+      hash: String(hexOf((await table.get(1, 2)).hash)),
     });
     if (!forged) throw new Error("no forged event");
 
@@ -267,7 +268,7 @@ describe("tampering with the audit trail on DynamoDB Local", () => {
       const { shard: _s, seq: _q, prevHash: _p, hash: _h, ...draft } = eventFromItem(i);
       return n === 0 ? { ...draft, recipientId: "essex-health" } : draft;
     });
-    const fork = chain(drafts, { shard: 1, seq: 1, hash: (await table.get(1, 1)).hash as string });
+    const fork = chain(drafts, { shard: 1, seq: 1, hash: String(hexOf((await table.get(1, 1)).hash)) });
 
     // Act
     const result = await tamperAndRestore(async () => {

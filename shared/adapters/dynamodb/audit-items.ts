@@ -7,12 +7,38 @@ export function sortKeyOf(event: Pick<AuditEvent, "at" | "shard" | "seq">): stri
   return `${event.at}#${String(event.shard).padStart(4, "0")}#${String(event.seq).padStart(12, "0")}`;
 }
 
-/** The audit item: the event's members as top-level attributes, plus the index keys. */
+/**
+ * Members an item holds only under their index's key attribute, never twice: a disclosure's
+ * item then stays under 1 KB, so it and each of its six index entries cost one write unit,
+ * not two. (Items written before hold both; readers and filters use the key attribute, which
+ * every item has.)
+ */
+export const STORED_AS_INDEX_KEY = {
+  subjectId: AUDIT_INDEX_KEYS[INDEX.bySubject],
+  concernId: AUDIT_INDEX_KEYS[INDEX.byConcern],
+  recipientId: AUDIT_INDEX_KEYS[INDEX.byRecipient],
+} as const;
+
+/** SHA-256 digests, stored as their 32 bytes rather than 64 hex characters (96 bytes an event). */
+const DIGESTS = new Set(["hash", "prevHash", "payloadSha256"]);
+
+/** A digest as the event has it (hex), whether stored as bytes or, before, as hex. */
+export function hexOf(stored: unknown): unknown {
+  return stored instanceof Uint8Array ? Buffer.from(stored).toString("hex") : stored;
+}
+
+/**
+ * The audit item: the event's members as top-level attributes, plus the index keys. A null
+ * member is left out (the reader gives it back as null), since an index key cannot be null and
+ * every byte counts towards the 1 KB write unit.
+ */
 export function auditItem(event: AuditEvent): Record<string, unknown> {
-  const item: Record<string, unknown> = { ...event, sortKey: sortKeyOf(event) };
-  if (event.subjectId) item[AUDIT_INDEX_KEYS[INDEX.bySubject]] = event.subjectId;
-  if (event.concernId) item[AUDIT_INDEX_KEYS[INDEX.byConcern]] = event.concernId;
-  if (event.recipientId) item[AUDIT_INDEX_KEYS[INDEX.byRecipient]] = event.recipientId;
+  const item: Record<string, unknown> = { sortKey: sortKeyOf(event) };
+  for (const [member, value] of Object.entries(event)) {
+    if (value === null || value === undefined) continue;
+    const stored = DIGESTS.has(member) ? Buffer.from(value as string, "hex") : value;
+    item[STORED_AS_INDEX_KEY[member as keyof typeof STORED_AS_INDEX_KEY] ?? member] = stored;
+  }
   if (event.actor.partnerId) item[AUDIT_INDEX_KEYS[INDEX.byActor]] = event.actor.partnerId;
   item[AUDIT_INDEX_KEYS[INDEX.byDay]] = event.at.slice(0, 10);
   return item;
@@ -35,6 +61,8 @@ export async function readHead(
       ConsistentRead: true,
     }),
   );
-  const last = out.Items?.[0] as { seq: number; hash: string } | undefined;
-  return last ? { shard, seq: last.seq, hash: last.hash } : { shard, seq: 0, hash: GENESIS_HASH };
+  const last = out.Items?.[0] as { seq: number; hash: unknown } | undefined;
+  return last
+    ? { shard, seq: last.seq, hash: String(hexOf(last.hash)) }
+    : { shard, seq: 0, hash: GENESIS_HASH };
 }

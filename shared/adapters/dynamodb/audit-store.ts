@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { AUDIT_EVENT_MEMBERS, type AuditEvent } from "../../domain/audit.js";
 import type { AuditQuery, AuditStore, Page } from "../../ports.js";
+import { hexOf, STORED_AS_INDEX_KEY } from "./audit-items.js";
 import { sortKeyOf } from "./commit.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { queryPages } from "./reads.js";
@@ -9,7 +10,10 @@ import { AUDIT_INDEX_KEYS, INDEX } from "./tables.js";
 /** Only the contract's members: index attributes stay inside the adapter. */
 export function eventFromItem(item: Record<string, unknown>): AuditEvent {
   const event: Record<string, unknown> = {};
-  for (const member of AUDIT_EVENT_MEMBERS) event[member] = item[member] ?? null;
+  for (const member of AUDIT_EVENT_MEMBERS) {
+    const stored = STORED_AS_INDEX_KEY[member as keyof typeof STORED_AS_INDEX_KEY] ?? member;
+    event[member] = hexOf(item[stored] ?? item[member]) ?? null;
+  }
   return event as unknown as AuditEvent;
 }
 
@@ -94,12 +98,16 @@ export class DynamoAuditStore implements AuditStore {
       names[`#${key}`] = attribute;
       values[`:${key}`] = value;
     };
-    add("subjectId", filter.subjectId, "subject");
-    add("concernId", filter.concernId, "concern");
+    add(STORED_AS_INDEX_KEY.subjectId, filter.subjectId, "subject");
+    add(STORED_AS_INDEX_KEY.concernId, filter.concernId, "concern");
     add("action", filter.action, "action");
     if (filter.partnerId && index !== INDEX.byRecipient && index !== INDEX.byActor) {
       clauses.push("(#recipient = :partner OR #actor.#partnerId = :partner)");
-      Object.assign(names, { "#recipient": "recipientId", "#actor": "actor", "#partnerId": "partnerId" });
+      Object.assign(names, {
+        "#recipient": STORED_AS_INDEX_KEY.recipientId,
+        "#actor": "actor",
+        "#partnerId": "partnerId",
+      });
       values[":partner"] = filter.partnerId;
     }
     return { clauses, names, values };
