@@ -1,6 +1,6 @@
 import { concernsGroup } from "../shared/api/groups/concerns.js";
 import { readConcern } from "../shared/app/concerns.js";
-import { type SubmissionResult, submitConcern } from "../shared/app/submit-concern.js";
+import { submitConcern } from "../shared/app/submit-concern.js";
 import { listEscalations } from "../shared/app/timeliness.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
 import { idempotencyKey } from "../shared/http/request.js";
@@ -16,9 +16,8 @@ export const handler = createHttpHandler(
   concernsGroup,
   {
     async submitConcern({ caller, body, headers }) {
-      const result = await submitConcern(deps, caller, body, idempotencyKey(headers));
       // A first answer or its replay: either way the 201 receipt that was stored.
-      const receipt = result.body as SubmissionResult;
+      const { body: receipt } = await submitConcern(deps, caller, body, idempotencyKey(headers));
       return { status: 201, body: receipt, headers: { Location: `/v1/concerns/${receipt.id}` } };
     },
     async listEscalations({ caller, query }) {

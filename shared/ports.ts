@@ -1,3 +1,4 @@
+import type { ResponseBody } from "./api/operations.js";
 import type { AuditDraft, AuditEvent, ShardHead } from "./domain/audit.js";
 import type { Calendar } from "./domain/calendar.js";
 import type {
@@ -45,6 +46,9 @@ export type {
   WebhookOwner,
   WebhookSecrets,
 } from "./domain/records.js";
+
+/** The submission's 201 receipt as its route declares it: the answer an Idempotency-Key replays. */
+export type SubmissionReceipt = ResponseBody<"submitConcern", 201>;
 
 /** What the use cases need from the world. Adapters (DynamoDB, local keys) implement these. */
 
@@ -152,7 +156,7 @@ export interface ConcernStore {
     submission: SubmissionWrite,
   ): Promise<"ok" | "idempotency_conflict" | "registry_changed" | "too_many_items">;
   /** The record under this key, expired or not: the caller decides what an expired one means. */
-  findIdempotency(partnerId: string, key: string): Promise<Idempotency | null>;
+  findIdempotency(partnerId: string, key: string): Promise<Idempotency<SubmissionReceipt> | null>;
   getConcern(id: string): Promise<ConcernRecord | null>;
   getNotifications(ids: readonly string[]): Promise<NotificationRecord[]>;
 }
@@ -255,10 +259,7 @@ export interface CheckpointAnswer {
 }
 
 export interface TimelinessStore {
-  /**
-   * Notifications still unacknowledged (`delivered`) whose due time is at or before `now`,
-   * oldest due first.
-   */
+  /** Notifications still unacknowledged whose due time is at or before `now`, oldest due first. */
   overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]>;
   /** Unacknowledged → overdue with its deadline_missed event, escalation and push, or "conflict". */
   markOverdue(

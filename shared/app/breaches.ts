@@ -1,18 +1,16 @@
 import type { AuditEvent } from "../domain/audit.js";
+import type { Breach, NotificationRecord, Page } from "../domain/records.js";
 import type { Partner } from "../domain/registry.js";
 import { breachReportBy } from "../domain/retention.js";
 import type { BreachStatus, RecallReason } from "../domain/vocabulary.js";
 import { conflict, notFound } from "../errors.js";
 import type {
   AuditStore,
-  Breach,
   BreachStore,
   CheckpointStore,
   Clock,
   Ids,
-  NotificationRecord,
   NotificationStore,
-  Page,
   RegistryStore,
 } from "../ports.js";
 import { aboutNotification, actorOf, auditDraft, type Caller, callerEvent, SWEEPER } from "./context.js";

@@ -2,18 +2,11 @@ import type { ResponseBody } from "../api/operations.js";
 import { notFound } from "../errors.js";
 import type { ConcernStore, NotificationRecord } from "../ports.js";
 import type { Caller } from "./context.js";
+import { pick } from "./views.js";
 
 /** Where one notification stands, as the receipt and the concern view both show it. */
 export function notificationSummary(n: NotificationRecord) {
-  return {
-    id: n.id,
-    recipientId: n.recipientId,
-    agreement: n.agreement,
-    dataCategories: n.dataCategories,
-    dueBy: n.dueBy,
-    status: n.status,
-    breakGlass: n.breakGlass,
-  };
+  return pick(n, ["id", "recipientId", "agreement", "dataCategories", "dueBy", "status", "breakGlass"]);
 }
 
 /**
@@ -30,14 +23,16 @@ export async function readConcern(
   const notifications = await store.getNotifications(concern.notificationIds);
   const byId = new Map(notifications.map((n) => [n.id, n]));
   return {
-    id: concern.id,
-    subjectId: concern.subjectId,
-    receivedAt: concern.receivedAt,
-    submittedBy: concern.submittedBy,
-    concernType: concern.concernType,
-    riskRating: concern.riskRating,
-    area: concern.area,
-    occurredAt: concern.occurredAt,
+    ...pick(concern, [
+      "id",
+      "subjectId",
+      "receivedAt",
+      "submittedBy",
+      "concernType",
+      "riskRating",
+      "area",
+      "occurredAt",
+    ]),
     concern: concern.body,
     breakGlass: concern.breakGlass,
     eraseAfter: concern.eraseAfter ?? null,

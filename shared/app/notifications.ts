@@ -1,20 +1,14 @@
 import { evaluateOpening } from "../domain/agreements.js";
 import { type AuditDraft, payloadDigest } from "../domain/audit.js";
 import { narrow } from "../domain/minimise.js";
+import type { NotificationRecord, Page } from "../domain/records.js";
 import { ageOn } from "../domain/time.js";
 import type { DataCategory, NotificationStatus, Outcome } from "../domain/vocabulary.js";
 import { conflict, disclosureRecalled, disclosureWithdrawn, notFound } from "../errors.js";
-import type {
-  Clock,
-  ConcernStore,
-  Ids,
-  NotificationRecord,
-  NotificationStore,
-  Page,
-  RegistryStore,
-} from "../ports.js";
+import type { Clock, ConcernStore, Ids, NotificationStore, RegistryStore } from "../ports.js";
 import { aboutNotification, actorOf, auditDraft, type Caller } from "./context.js";
 import { refuseUnlessKeyAdult } from "./key-adults.js";
+import { pick } from "./views.js";
 
 export interface NotificationDeps {
   clock: Clock;
@@ -29,18 +23,20 @@ export interface NotificationDeps {
 /** The notification as its recipient sees it: the envelope, the state and (when opened) the payload. */
 export function present(n: NotificationRecord, withPayload: boolean) {
   return {
-    id: n.id,
-    recipientId: n.recipientId,
-    status: n.status,
-    concernId: n.concernId,
-    concernType: n.concernType,
-    occurredAt: n.occurredAt,
-    dueBy: n.dueBy,
-    agreement: n.agreement,
-    dataCategories: n.dataCategories,
-    breakGlass: n.breakGlass,
-    createdAt: n.createdAt,
-    acknowledgedAt: n.acknowledgedAt,
+    ...pick(n, [
+      "id",
+      "recipientId",
+      "status",
+      "concernId",
+      "concernType",
+      "occurredAt",
+      "dueBy",
+      "agreement",
+      "dataCategories",
+      "breakGlass",
+      "createdAt",
+      "acknowledgedAt",
+    ]),
     outcome: n.outcome
       ? { outcome: n.outcome.outcome, note: n.outcome.note, recordedAt: n.outcome.recordedAt }
       : null,

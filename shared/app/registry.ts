@@ -6,6 +6,7 @@ import { withoutContactDetailsUnlessEntitled } from "./key-adults.js";
 import { checkWebhook, contactSecretsChange, freshSecrets, rotatedSecrets } from "./partner-webhooks.js";
 import { changeEvent, type RegistryDeps } from "./registry-change.js";
 import { checkPartnerFits } from "./transaction-limit.js";
+import { pick } from "./views.js";
 
 // Agreements, routing rules and calendars have modules of their own; importers find them here.
 export * from "./agreement-admin.js";
@@ -15,11 +16,7 @@ export * from "./routing-admin.js";
 
 export function presentPartner(p: PartnerRecord) {
   return {
-    id: p.id,
-    name: p.name,
-    type: p.type,
-    areas: p.areas,
-    clientIds: p.clientIds,
+    ...pick(p, ["id", "name", "type", "areas", "clientIds"]),
     governance: p.governance ?? false,
     webhook: p.webhook ?? null,
     escalationContact: p.escalationContact ?? null,

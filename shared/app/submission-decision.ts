@@ -1,4 +1,3 @@
-import type { ResponseBody } from "../api/operations.js";
 import { evaluate } from "../domain/agreements.js";
 import type { AuditDraft } from "../domain/audit.js";
 import type { Calendar } from "../domain/calendar.js";
@@ -23,6 +22,7 @@ import type {
   RegistryStore,
   StoredResponse,
   SubjectLinkStore,
+  SubmissionReceipt,
   SubmissionWrite,
 } from "../ports.js";
 import { type Alerts, submissionAlerts } from "./alerts.js";
@@ -65,9 +65,6 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
 /** How long a repeated Idempotency-Key answers with the first response. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
-/** The receipt, as the route table's 201 response declares it (ConcernReceiptSchema). */
-export type SubmissionResult = ResponseBody<"submitConcern", 201>;
-
 export function recipientsOf(
   concern: ConcernSubmission,
   now: Date,
@@ -101,7 +98,7 @@ export function decide(
   caller: Caller,
   concern: ConcernSubmission,
   d: DecisionInputs,
-): { write: SubmissionWrite; response: StoredResponse } {
+): { write: SubmissionWrite; response: StoredResponse<SubmissionReceipt> } {
   const { now, subjectId } = d;
   const { recipients, unresolved } = recipientsOf(concern, now, d.snapshot, d.calendar);
   const plan = withholdings(concern, recipients);
@@ -135,7 +132,7 @@ export function decide(
     withheld: withheld.receipt,
     eraseAfter: retainUntil(baseEvent.at, retention.concernDays),
   });
-  const response: StoredResponse = { statusCode: 201, body: receiptOf(record, notifications) };
+  const response = { statusCode: 201, body: receiptOf(record, notifications) };
   return {
     response,
     write: {
@@ -246,7 +243,7 @@ function concernRecord(
 }
 
 /** What the officer is answered (and a replay of the Idempotency-Key answered again). */
-function receiptOf(record: ConcernRecord, notifications: readonly NotificationRecord[]): SubmissionResult {
+function receiptOf(record: ConcernRecord, notifications: readonly NotificationRecord[]): SubmissionReceipt {
   return {
     id: record.id,
     subjectId: record.subjectId,
@@ -258,7 +255,11 @@ function receiptOf(record: ConcernRecord, notifications: readonly NotificationRe
   };
 }
 
-function idempotencyOf(caller: Caller, d: DecisionInputs, response: StoredResponse): Idempotency | null {
+function idempotencyOf(
+  caller: Caller,
+  d: DecisionInputs,
+  response: StoredResponse<SubmissionReceipt>,
+): Idempotency<SubmissionReceipt> | null {
   if (d.idempotencyKey === undefined) return null;
   const storedAt = Math.floor(d.now.getTime() / 1000);
   return {

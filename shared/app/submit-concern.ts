@@ -13,7 +13,7 @@ import {
   transactionLimit,
   validationFailed,
 } from "../errors.js";
-import type { StoredResponse } from "../ports.js";
+import type { StoredResponse, SubmissionReceipt } from "../ports.js";
 import type { Caller } from "./context.js";
 import { subjectIdOf } from "./subjects.js";
 import { decide, recipientsOf, type SubmitDeps } from "./submission-decision.js";
@@ -23,7 +23,6 @@ export {
   DEFAULT_RETENTION,
   IDEMPOTENCY_TTL_SECONDS,
   type RetentionPolicy,
-  type SubmissionResult,
   type SubmitDeps,
 } from "./submission-decision.js";
 
@@ -70,7 +69,7 @@ export async function submitConcern(
   caller: Caller,
   concern: ConcernSubmission,
   idempotencyKey: string | undefined,
-): Promise<StoredResponse> {
+): Promise<StoredResponse<SubmissionReceipt>> {
   if (concern.breakGlass && !isDiscloser(caller.partner)) {
     throw forbidden("Only a police force may break glass.");
   }
@@ -133,7 +132,7 @@ async function replayed(
   key: string,
   requestSha256: string,
   now: Date,
-): Promise<StoredResponse | null> {
+): Promise<StoredResponse<SubmissionReceipt> | null> {
   const previous = await deps.concerns.findIdempotency(caller.partner.id, key);
   // Past its 24 hours a record no longer answers, though DynamoDB's TTL may keep it for days.
   if (!previous || previous.expiresAt * 1000 <= now.getTime()) return null;

@@ -2,14 +2,18 @@ import type { Agreement, AgreementVersion } from "./registry.js";
 import { orderCategories } from "./routing.js";
 import type { DataCategory, RefusalReason } from "./vocabulary.js";
 
-export interface DisclosureRequest {
+/** Who discloses to whom, for what, about which concern and child: what an agreement must cover. */
+export interface DisclosureScope {
   discloserId: string;
   recipientId: string;
   purpose: string;
   concernType: string;
   area: string;
-  /** Whole years at the time of disclosure. */
+  /** Whole years at the time of disclosure (at an opening, now: opening is the disclosure). */
   age: number;
+}
+
+export interface DisclosureRequest extends DisclosureScope {
   /** What the routing rule says the recipient needs. */
   requestedCategories: readonly DataCategory[];
 }
@@ -100,15 +104,8 @@ function stoppedByGovernance(agreement: Agreement): boolean {
 }
 
 /** What a notification carries about the disclosure it was made as, for deciding an opening. */
-export interface MadeDisclosure {
+export interface MadeDisclosure extends DisclosureScope {
   agreementId: string;
-  discloserId: string;
-  recipientId: string;
-  purpose: string;
-  concernType: string;
-  area: string;
-  /** Whole years now: opening the notification is the disclosure. */
-  age: number;
   dataCategories: readonly DataCategory[];
 }
 
@@ -123,17 +120,10 @@ export function evaluateOpening(
   agreements: readonly Agreement[],
   now: Date,
 ): Evaluation {
+  const { agreementId, dataCategories, ...scope } = made;
   return evaluate(
-    {
-      discloserId: made.discloserId,
-      recipientId: made.recipientId,
-      purpose: made.purpose,
-      concernType: made.concernType,
-      area: made.area,
-      age: made.age,
-      requestedCategories: made.dataCategories,
-    },
-    agreements.filter((a) => a.id === made.agreementId),
+    { ...scope, requestedCategories: dataCategories },
+    agreements.filter((a) => a.id === agreementId),
     now,
   );
 }

@@ -84,16 +84,17 @@ export interface ConcernRecord {
   withheld?: { recipientId: string; reason: "more_detrimental" }[];
 }
 
-export interface StoredResponse {
+/** An answer kept to be given again; `Body` is the route's declared response body. */
+export interface StoredResponse<Body = unknown> {
   statusCode: number;
-  body: unknown;
+  body: Body;
 }
 
-export interface Idempotency {
+export interface Idempotency<Body = unknown> {
   partnerId: string;
   key: string;
   requestSha256: string;
-  response: StoredResponse;
+  response: StoredResponse<Body>;
   /** Unix seconds: when it was stored, and when it stops answering (DynamoDB's TTL deletes it later). */
   storedAt: number;
   expiresAt: number;

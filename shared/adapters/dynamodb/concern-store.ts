@@ -13,6 +13,7 @@ import type {
   NotificationStore,
   Page,
   ReviewStore,
+  SubmissionReceipt,
   SubmissionWrite,
 } from "../../ports.js";
 import {
@@ -117,8 +118,12 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     });
   }
 
-  findIdempotency(partnerId: string, key: string): Promise<Idempotency | null> {
-    return getData<Idempotency>(this.doc, this.tables.data, keys.idempotency(partnerId, key));
+  findIdempotency(partnerId: string, key: string): Promise<Idempotency<SubmissionReceipt> | null> {
+    return getData<Idempotency<SubmissionReceipt>>(
+      this.doc,
+      this.tables.data,
+      keys.idempotency(partnerId, key),
+    );
   }
 
   getConcern(id: string): Promise<ConcernRecord | null> {
