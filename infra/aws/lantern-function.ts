@@ -102,6 +102,7 @@ export class LanternFunction extends Construct {
               minify: SHARED_ESBUILD.minify,
               sourceMap: SHARED_ESBUILD.sourcemap,
               sourceMapMode: SourceMapMode.DEFAULT,
+              sourcesContent: SHARED_ESBUILD.sourcesContent,
               mainFields: [...SHARED_ESBUILD.mainFields],
               banner: ESM_BANNER,
               externalModules: [...SHARED_ESBUILD.external],

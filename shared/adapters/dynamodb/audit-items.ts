@@ -44,6 +44,20 @@ export function auditItem(event: AuditEvent): Record<string, unknown> {
   return item;
 }
 
+/**
+ * One shard of the audit table (events, or the checkpoints' shard -1) from a `seq` on, read
+ * consistently: past `seq`, or from it when `inclusive`.
+ */
+export function shardFrom(table: string, shard: number, seq: number, inclusive = false) {
+  return {
+    TableName: table,
+    KeyConditionExpression: `#shard = :shard AND #seq ${inclusive ? ">=" : ">"} :seq`,
+    ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq" },
+    ExpressionAttributeValues: { ":shard": shard, ":seq": seq },
+    ConsistentRead: true,
+  };
+}
+
 export async function readHead(
   doc: DynamoDBDocumentClient,
   table: string,

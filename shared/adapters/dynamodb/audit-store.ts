@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { AUDIT_EVENT_MEMBERS, type AuditEvent } from "../../domain/audit.js";
 import type { AuditQuery, AuditStore, Page } from "../../ports.js";
-import { hexOf, STORED_AS_INDEX_KEY } from "./audit-items.js";
+import { hexOf, STORED_AS_INDEX_KEY, shardFrom } from "./audit-items.js";
 import { sortKeyOf } from "./commit.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { queryPages } from "./reads.js";
@@ -43,13 +43,7 @@ export class DynamoAuditStore implements AuditStore {
   }
 
   async *readShard(shard: number, afterSeq = 0): AsyncIterable<AuditEvent[]> {
-    const query = {
-      TableName: this.table,
-      KeyConditionExpression: "#shard = :shard AND #seq > :after",
-      ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq" },
-      ExpressionAttributeValues: { ":shard": shard, ":after": afterSeq },
-      ConsistentRead: true,
-    };
+    const query = shardFrom(this.table, shard, afterSeq);
     for await (const items of queryPages(this.doc, query)) yield items.map(eventFromItem);
   }
 

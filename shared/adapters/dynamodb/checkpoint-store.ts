@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb
 import type { ShardHead } from "../../domain/audit.js";
 import type { CheckpointPayload } from "../../domain/checkpoint.js";
 import type { CheckpointStore, StoredCheckpoint } from "../../ports.js";
+import { shardFrom } from "./audit-items.js";
 import { readHead } from "./commit.js";
 import { conditionalPut } from "./items.js";
 import { queryPages } from "./reads.js";
@@ -46,14 +47,7 @@ export class DynamoCheckpointStore implements CheckpointStore {
 
   async listCheckpoints(fromNumber: number, limit: number): Promise<StoredCheckpoint[]> {
     const found: StoredCheckpoint[] = [];
-    const query = {
-      TableName: this.table,
-      KeyConditionExpression: "#shard = :shard AND #seq >= :from",
-      ExpressionAttributeNames: { "#shard": "shard", "#seq": "seq" },
-      ExpressionAttributeValues: { ":shard": CHECKPOINT_SHARD, ":from": fromNumber },
-      ConsistentRead: true,
-      Limit: 1000,
-    };
+    const query = { ...shardFrom(this.table, CHECKPOINT_SHARD, fromNumber, true), Limit: 1000 };
     for await (const items of queryPages(this.doc, query, limit)) {
       found.push(...items.map(DynamoCheckpointStore.fromItem));
     }
