@@ -91,12 +91,9 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     // check goes to the epoch's copy for the audit shard the events take.
     const checkAt = writes.length;
     writes.push(
-      createOnly(table, {
-        ...keys.concern(concern.id),
-        gsi1pk: `CONCERNS#${concern.discloserId}`,
-        gsi1sk: `${concern.receivedAt}#${concern.id}`,
-        data: concern,
-      }),
+      // On no index: the hub reads a concern by its id only, and an index entry of its 1-2 KB
+      // would cost each submission two more write units.
+      createOnly(table, { ...keys.concern(concern.id), data: concern }),
       createOnly(table, erasureItem({ kind: "concern", id: concern.id, eraseAt: concern.eraseAfter })),
       ...notifications.flatMap((n) => [
         createOnly(table, notificationItem(n)),

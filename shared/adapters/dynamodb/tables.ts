@@ -5,7 +5,7 @@ import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
  *
  * - `data`: one table for the registry, concerns, notifications and idempotency records,
  *   keyed `pk`/`sk` with three overloaded indexes: gsi1 (a partner's inbox newest first, the
- *   registry lists, a force's concerns and escalations), gsi2 (the inbox by status, the
+ *   registry lists, a force's escalations), gsi2 (the inbox by status, the
  *   review queue by status) and gsi3 (work queues by time: notifications not yet
  *   acknowledged by due time, deliveries by next attempt), sparse so finished work drops out. Every read a route makes is a GetItem or a Query on a key.
  * - `audit`: the hash-chained events, keyed by the contract's own `shard` and `seq`, so
