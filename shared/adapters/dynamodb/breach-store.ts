@@ -1,21 +1,13 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import type { BreachStatus } from "../../domain/vocabulary.js";
 import type { Breach, BreachStore, Page } from "../../ports.js";
-import { type CommitOptions, commitOrConflict } from "./commit.js";
+import { DataStore } from "./data-store.js";
 import { breachItem, itemKeys, putIfStatus } from "./items.js";
 import { listQueue } from "./queue.js";
 import { dueIn, getData } from "./reads.js";
-import type { TableNames } from "./tables.js";
 
 /** Breach records: opened by a recall or a `not_justified` review, decided once. */
-export class DynamoBreachStore implements BreachStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tables: TableNames,
-    private readonly commitOptions?: CommitOptions,
-  ) {}
-
+export class DynamoBreachStore extends DataStore implements BreachStore {
   listBreaches(
     status: BreachStatus | undefined,
     cursor: string | undefined,
@@ -34,7 +26,7 @@ export class DynamoBreachStore implements BreachStore {
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
     const write = putIfStatus(this.tables.data, breachItem(next), expectedStatus);
-    return commitOrConflict(this.doc, this.tables, [write], events, this.commitOptions);
+    return this.commit([write], events);
   }
 
   breachesDue(now: string, limit: number): Promise<Breach[]> {

@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft, AuditEvent } from "../../domain/audit.js";
 import { MAX_SUBMISSION_ITEMS } from "../../domain/transaction-size.js";
 import type { NotificationStatus } from "../../domain/vocabulary.js";
@@ -16,14 +16,8 @@ import type {
   SubmissionReceipt,
   SubmissionWrite,
 } from "../../ports.js";
-import {
-  type CommitOptions,
-  commitGuarded,
-  commitOrConflict,
-  commitWithAudit,
-  DEFAULT_COMMIT_OPTIONS,
-  type Write,
-} from "./commit.js";
+import { commitGuarded, commitWithAudit, DEFAULT_COMMIT_OPTIONS, type Write } from "./commit.js";
+import { DataStore } from "./data-store.js";
 import {
   breachItem,
   createOnly,
@@ -37,7 +31,6 @@ import {
 import { listQueue, queueEntry } from "./queue.js";
 import { getData } from "./reads.js";
 import { epochCheck } from "./registry-snapshot.js";
-import type { TableNames } from "./tables.js";
 
 const keys = {
   ...itemKeys,
@@ -72,13 +65,7 @@ function idempotencyWrite(table: string, idempotency: Idempotency): Write {
   };
 }
 
-export class DynamoConcernStore implements ConcernStore, NotificationStore, ReviewStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tables: TableNames,
-    private readonly commitOptions?: CommitOptions,
-  ) {}
-
+export class DynamoConcernStore extends DataStore implements ConcernStore, NotificationStore, ReviewStore {
   async recordConcern(
     submission: SubmissionWrite,
   ): Promise<"ok" | "idempotency_conflict" | "registry_changed" | "too_many_items"> {
@@ -174,7 +161,7 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
   ): Promise<"ok" | "conflict"> {
     const write = putIfStatus(this.tables.data, reviewItem(next), "pending");
     const writes = breach ? [write, createOnly(this.tables.data, breachItem(breach))] : [write];
-    return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
+    return this.commit(writes, events);
   }
 
   listNotifications(
@@ -193,7 +180,7 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
     const write = notificationIfStatus(this.tables.data, next, expectedStatus);
-    return commitOrConflict(this.doc, this.tables, [write], events, this.commitOptions);
+    return this.commit([write], events);
   }
 
   async recall(
@@ -209,7 +196,7 @@ export class DynamoConcernStore implements ConcernStore, NotificationStore, Revi
       createOnly(this.tables.data, breachItem(breach)),
       ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
     ];
-    return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
+    return this.commit(writes, events);
   }
 
   audit(events: AuditDraft[]): Promise<AuditEvent[]> {

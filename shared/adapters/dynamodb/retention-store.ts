@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import type {
   BreakGlassReview,
@@ -7,10 +7,10 @@ import type {
   NotificationRecord,
   RetentionStore,
 } from "../../ports.js";
-import { type CommitOptions, commitOrConflict, type Write } from "./commit.js";
+import type { Write } from "./commit.js";
+import { DataStore } from "./data-store.js";
 import { itemKeys } from "./items.js";
 import { dueIn, getData } from "./reads.js";
-import type { TableNames } from "./tables.js";
 
 /**
  * Retention: the erasure queue (gsi3 partition `ERASE`, sparse, oldest first) and the
@@ -18,13 +18,7 @@ import type { TableNames } from "./tables.js";
  * null, so whatever else changed meanwhile stays; its condition is the state it was decided
  * on, so a write racing it (an outcome with a note, say) makes it decide again.
  */
-export class DynamoRetentionStore implements RetentionStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tables: TableNames,
-    private readonly commitOptions?: CommitOptions,
-  ) {}
-
+export class DynamoRetentionStore extends DataStore implements RetentionStore {
   erasuresDue(now: string, limit: number): Promise<ErasureDue[]> {
     return dueIn<ErasureDue>(this.doc, this.tables.data, "ERASE", now, limit);
   }
@@ -138,9 +132,5 @@ export class DynamoRetentionStore implements RetentionStore {
     await this.doc.send(
       new DeleteCommand({ TableName: this.tables.data, Key: itemKeys.erasure(due.kind, due.id) }),
     );
-  }
-
-  private commit(writes: Write[], events: AuditDraft[]): Promise<"ok" | "conflict"> {
-    return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
   }
 }

@@ -1,4 +1,3 @@
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
 import { UNACKNOWLEDGED } from "../../domain/vocabulary.js";
 import type {
@@ -9,7 +8,8 @@ import type {
   Page,
   TimelinessStore,
 } from "../../ports.js";
-import { type CommitOptions, commitOrConflict, type Write } from "./commit.js";
+import type { Write } from "./commit.js";
+import { DataStore } from "./data-store.js";
 import {
   conditionalPut,
   createOnly,
@@ -19,16 +19,10 @@ import {
   OUTBOX_QUEUE_KEYS,
 } from "./items.js";
 import { dueIn, pageOf, queryAll } from "./reads.js";
-import { INDEX, type TableNames } from "./tables.js";
+import { INDEX } from "./tables.js";
 
 /** The due queue, the push outbox and escalations: the hub's work that runs on a clock. */
-export class DynamoTimelinessStore implements TimelinessStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tables: TableNames,
-    private readonly commitOptions?: CommitOptions,
-  ) {}
-
+export class DynamoTimelinessStore extends DataStore implements TimelinessStore {
   overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]> {
     return dueIn<NotificationRecord>(this.doc, this.tables.data, "DUE", now, limit);
   }
@@ -49,7 +43,7 @@ export class DynamoTimelinessStore implements TimelinessStore {
       createOnly(this.tables.data, escalationItem(escalation)),
       ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
     ];
-    return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
+    return this.commit(writes, events);
   }
 
   async recordEscalation(escalation: Escalation): Promise<void> {
