@@ -1,8 +1,12 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
+import { notifySender } from "../shared/adapters/notify-sender.js";
 import { deliverDue, RECEIVER_TIMEOUT_MS, type TimelinessDeps } from "../shared/app/timeliness.js";
 import { jsonLogger } from "../shared/http/log.js";
 import type { OutboxQueue } from "../shared/ports.js";
-import { wired } from "./wiring.js";
+import { sendAlertsWith, wired } from "./wiring.js";
+
+// This function (and the sweeper, which imports it) sends alerts: it alone bundles Notify's client.
+sendAlertsWith(notifySender);
 
 const log = jsonLogger();
 

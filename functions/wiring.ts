@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { JWK } from "jose";
 import { documentClient } from "../shared/adapters/dynamodb/client.js";
 import { dynamoStores } from "../shared/adapters/dynamodb/stores.js";
-import { notifyAlerts } from "../shared/adapters/notify-config.js";
+import { type AlertSenderFactory, notifyAlerts } from "../shared/adapters/notify-config.js";
 import { LocalCheckpointSigner } from "../shared/adapters/signing/local-signer.js";
 import { boundedResolver, systemResolver, webhookSender } from "../shared/adapters/webhook-sender.js";
 import { inProcessCheckpointer } from "../shared/app/checkpoints.js";
@@ -71,6 +71,23 @@ async function secretString(arn: string, whenEmpty: string): Promise<string> {
 
 /** The Notify key, on the alert sender's first send. */
 const readSecretString = (arn: string) => secretString(arn, "The Notify key's secret has no value.");
+
+let alertSender: AlertSenderFactory | undefined;
+
+/**
+ * The functions that send alerts (the deliverer, and so the sweeper; the local hub) hand over
+ * Notify's sender (`notifySender`) here. The others only queue alerts, and so never bundle
+ * Notify's client (axios, form-data, jsonwebtoken: a fifth of an HTTP function's bundle and
+ * ~0.4x of its cold start); were one to send, the attempt fails and is retried by the sweep.
+ */
+export function sendAlertsWith(factory: AlertSenderFactory): void {
+  alertSender = factory;
+}
+
+const senderOf: AlertSenderFactory = (options) =>
+  alertSender
+    ? alertSender(options)
+    : async () => ({ status: null, error: "notify_not_in_this_function", notifyId: null });
 
 let subjectKeyValue: Promise<Uint8Array> | undefined;
 let cursorKeyValue: Promise<Uint8Array> | undefined;
@@ -167,7 +184,7 @@ function build(env: NodeJS.ProcessEnv) {
     resolveHost: boundedResolver(systemResolver, 2_000),
     send: webhookSender({ httpsOnly: webhookHttpsOnly }),
     // Alerts for people (GOV.UK Notify), or null when no key is configured.
-    alerts: notifyAlerts(env, readSecretString),
+    alerts: notifyAlerts(env, readSecretString, senderOf),
     retrySchedule: retrySchedule(env),
     checkpointRequester,
     signer,

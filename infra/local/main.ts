@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { documentClient, dynamoClient } from "../../shared/adapters/dynamodb/client.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
+import { notifySender } from "../../shared/adapters/notify-sender.js";
 import type { Group } from "../../shared/api/routes.js";
 import { releaseReminders } from "../../shared/app/alerts-reminders.js";
 import { sweepBreaches } from "../../shared/app/breaches.js";
@@ -173,6 +174,8 @@ function every(seconds: number, name: string, work: () => Promise<unknown>): Nod
 
 /** The hub's clockwork: checkpoints, the overdue and erasing sweep and the push outbox. */
 function startClockwork(wiring: typeof import("../../functions/wiring.js")): NodeJS.Timeout[] {
+  // The hub sends alerts as the deliverer does on AWS.
+  wiring.sendAlertsWith(notifySender);
   const w = wiring.wired();
   const sweepSeconds = Number(env[ENV.sweepSeconds] || 60);
   return [

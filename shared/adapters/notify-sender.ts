@@ -1,22 +1,9 @@
 import type { NotifyClient } from "notifications-node-client";
 import type { AlertSender } from "../ports.js";
-
-/** GOV.UK Notify's API; drills and tests point `LANTERN_NOTIFY_BASE_URL` at a double instead. */
-export const NOTIFY_PRODUCTION_URL = "https://api.notifications.service.gov.uk";
+import { NOTIFY_PRODUCTION_URL } from "./notify-config.js";
 
 /** How long one send may wait for Notify before it counts as no answer (and is retried). */
 export const NOTIFY_TIMEOUT_MS = 15_000;
-
-/**
- * A Notify API key is `{name}-{service id (uuid)}-{secret (uuid)}`: the client signs each
- * request with an HS256 JWT, `iss` the service id, keyed with the secret.
- */
-const API_KEY =
-  /^[A-Za-z0-9_-]*-?[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
-
-export function isNotifyApiKey(key: string): boolean {
-  return API_KEY.test(key);
-}
 
 interface AxiosLikeError {
   response?: { status?: number; data?: { errors?: { error?: unknown }[] } };

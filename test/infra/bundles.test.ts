@@ -7,7 +7,8 @@ import { functionEntries, SHARED_ESBUILD } from "../../infra/aws/esbuild-config.
 
 /**
  * Each HTTP function's bundle, built as the stack builds it, holds only its own routes' schemas
- * (found by their OpenAPI ids): the cold start builds no other function's. The public function
+ * (found by their OpenAPI ids), and none bundles GOV.UK Notify's client: the cold start builds
+ * no other function's schemas and loads no sender it never uses. The public function
  * is not checked: its OpenAPI route imports the whole table, on that route's first request.
  */
 const ABSENT: Record<string, string[]> = {
@@ -25,7 +26,7 @@ describe("function bundles", () => {
     it(`${name} holds its own routes' schemas and not the others'`, async () => {
       const outfile = join(dir, name, "index.mjs");
       const entry = functionEntries()[name as keyof ReturnType<typeof functionEntries>];
-      await build({
+      const result = await build({
         ...SHARED_ESBUILD,
         mainFields: [...SHARED_ESBUILD.mainFields],
         external: [...SHARED_ESBUILD.external],
@@ -33,11 +34,17 @@ describe("function bundles", () => {
         entryPoints: [entry],
         outfile,
         logLevel: "error",
+        metafile: true,
       });
       const ids = new Set([...readFileSync(outfile, "utf8").matchAll(/id:"([A-Z]\w*)"/g)].map((m) => m[1]));
       for (const id of absent) expect(ids, `${name} bundles the ${id} schema`).not.toContain(id);
       // And it does hold its own (the check above is not vacuous).
       expect(ids.size).toBeGreaterThan(3);
+      // No HTTP function sends alerts: Notify's client (axios, form-data) is the deliverer's only.
+      const inputs = Object.keys(result.metafile.inputs);
+      expect(
+        inputs.filter((i) => /node_modules\/(notifications-node-client|axios|form-data)\//.test(i)),
+      ).toEqual([]);
     }, 60_000);
   }
 });

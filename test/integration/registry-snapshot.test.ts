@@ -1,9 +1,11 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import type { Caller } from "../../shared/app/context.js";
-import { changeAgreementStatus, updatePartner } from "../../shared/app/registry.js";
+import { changeAgreementStatus, registerPartner, updatePartner } from "../../shared/app/registry.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
+import type { Partner } from "../../shared/domain/registry.js";
 import { amyConcern } from "../support/fixtures.js";
 import { freshStore } from "../support/store.js";
 
@@ -106,5 +108,32 @@ describe("the registry snapshot on DynamoDB Local", () => {
     // Assess: A decided on the partner as it now is, read by key.
     expect(after.notifications.map((n) => n.recipientId)).not.toContain("essex-mash");
     expect(after.notifications.map((n) => n.recipientId)).toContain("st-marys-primary");
+  });
+
+  it("counts every partner and agreement created, so a listing short of one is seen", async () => {
+    // Prepare
+    const store = await freshStore();
+    const entries = async () =>
+      (
+        await store.doc.send(
+          new GetCommand({ TableName: store.tables.data, Key: { pk: "REGISTRY_EPOCH#0", sk: "EPOCH" } }),
+        )
+      ).Item?.entries;
+    const listed = async () =>
+      (await store.registry.listPartners()).length + (await store.registry.listAgreements()).length;
+    expect(await entries()).toBe(await listed());
+
+    // Act: IG registers a partner.
+    const deps = { ...store, webhookHttpsOnly: false, resolveHost: async () => [] };
+    await registerPartner(deps, ig, {
+      id: "essex-care",
+      name: "Essex Care",
+      type: "care_provider",
+      areas: ["essex"],
+      clientIds: ["essex-care-app"],
+    } as Partner);
+
+    // Assess
+    expect(await entries()).toBe(await listed());
   });
 });

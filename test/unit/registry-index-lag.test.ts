@@ -155,4 +155,41 @@ describe("a registry index lagging past the settle time", () => {
     expect(notified).not.toContain("st-marys-primary");
     expect(notified).not.toContain("essex-mash");
   });
+
+  it("does not keep a snapshot whose listing lacks an entry created long ago, and keeps a complete one", async () => {
+    // Prepare: the change an hour ago created one more agreement than the index lists.
+    const listed = DEMO_PARTNERS.length + DEMO_AGREEMENTS.length;
+    const epochReads = () =>
+      ddb
+        .commandCalls(GetCommand)
+        .filter((c) => String(c.args[0].input.Key?.pk).startsWith("REGISTRY_EPOCH#")).length;
+    const twice = async () => {
+      const store = new DynamoRegistryStore(doc, tables, commit);
+      await store.decisionSnapshot();
+      await store.decisionSnapshot();
+    };
+    const setEntries = (entries: number) => {
+      for (let copy = 0; copy < 16; copy++)
+        table.set(key(`REGISTRY_EPOCH#${copy}`, "EPOCH"), { epoch: 7, changedAt, entries });
+    };
+
+    try {
+      // Act 1
+      setEntries(listed + 1);
+      await twice();
+
+      // Assess 1: read afresh for the second submission too.
+      expect(epochReads()).toBe(2);
+
+      // Act 2
+      ddb.resetHistory();
+      setEntries(listed);
+      await twice();
+
+      // Assess 2: kept, read once.
+      expect(epochReads()).toBe(1);
+    } finally {
+      setEntries(0);
+    }
+  });
 });

@@ -32,20 +32,25 @@ const epochKey = (copy: number) => ({ pk: `REGISTRY_EPOCH#${copy}`, sk: "EPOCH" 
 /**
  * A snapshot read within this long of the last change is used once and not kept: the index that
  * lists which entries exist may not list a just-created partner or agreement yet (GSIs are
- * eventually consistent). What an entry says never comes from the index (`load`), so a lag
- * past this costs at most a missed new entry until the next change, never a disclosure under
- * an entry as it was before a change.
+ * eventually consistent). Past it, a listing shorter than the count of entries created (the
+ * epoch's `entries`) is not kept either, however long the index lags. What an entry says never
+ * comes from the index (`load`), so no lag can make a decision use an entry as it was before a
+ * change.
  */
 export const INDEX_SETTLE_MS = 5_000;
 
-/** The writes that move every copy of the epoch: part of each registry change's transaction. */
-export function epochBumps(table: string, at: number): Write[] {
+/**
+ * The writes that move every copy of the epoch: part of each registry change's transaction.
+ * `created` partners and agreements are counted too (`entries`), so a snapshot can tell an
+ * index listing that does not show them yet, however long the index lags.
+ */
+export function epochBumps(table: string, at: number, created = 0): Write[] {
   return Array.from({ length: REGISTRY_EPOCH_COPIES }, (_, copy) => ({
     Update: {
       TableName: table,
       Key: epochKey(copy),
-      UpdateExpression: "ADD epoch :one SET changedAt = :at",
-      ExpressionAttributeValues: { ":one": 1, ":at": at },
+      UpdateExpression: "ADD epoch :one, entries :created SET changedAt = :at",
+      ExpressionAttributeValues: { ":one": 1, ":created": created, ":at": at },
     },
   }));
 }
@@ -192,9 +197,9 @@ export class RegistrySnapshots {
     const { doc, table } = this;
     const epochItem = (
       await doc.send(new GetCommand({ TableName: table, Key: epochKey(0), ConsistentRead: true }))
-    ).Item as { epoch?: number; changedAt?: number } | undefined;
+    ).Item as { epoch?: number; changedAt?: number; entries?: number } | undefined;
     const epoch = epochItem?.epoch ?? 0;
-    const settled = Date.now() - (epochItem?.changedAt ?? 0) > this.settleMs;
+    const settledByTime = Date.now() - (epochItem?.changedAt ?? 0) > this.settleMs;
     // The index only says which entries exist; what each says (an agreement's status, a
     // partner's areas, school or grants) is read by key, consistently, whatever the index's
     // lag, so a snapshot can never hold an entry as it was before a change it kept past.
@@ -214,6 +219,10 @@ export class RegistrySnapshots {
       return found;
     };
     const routing = (rules.Item?.data as { rules: RoutingRule[] } | undefined)?.rules ?? [];
+    // Fewer entries listed than were ever created (none is deleted): the index has not shown
+    // them all yet, whatever the time since. (Entries created before the count began are not
+    // counted, so there the settle time alone decides.)
+    const settled = settledByTime && partners.length + agreements.length >= (epochItem?.entries ?? 0);
     return { snapshot: { epoch, partners, agreements, rules: routing, calendar }, settled };
   }
 

@@ -31,6 +31,15 @@ function replaceRevision(table: string, item: Record<string, unknown>, expectedR
   };
 }
 
+/** Partners and agreements these writes create (a create-only Put of the entry's own item). */
+function createdEntries(writes: readonly Write[]): number {
+  return writes.filter(
+    (w) =>
+      w.Put?.ConditionExpression === "attribute_not_exists(pk)" &&
+      (w.Put.Item?.sk === "PARTNER" || w.Put.Item?.sk === "AGREEMENT"),
+  ).length;
+}
+
 const partnerItem = (partner: PartnerRecord | Partner) => ({
   ...keys.partner(partner.id),
   gsi1pk: "PARTNERS",
@@ -102,7 +111,7 @@ export class DynamoRegistryStore implements RegistryStore {
     events: AuditDraft[],
     onCondition: (failed: WriteConditionFailed) => R = () => "conflict" as R,
   ): Promise<"ok" | R> {
-    const all = [...writes, ...epochBumps(this.tables.data, Date.now())];
+    const all = [...writes, ...epochBumps(this.tables.data, Date.now(), createdEntries(writes))];
     return commitGuarded(this.doc, this.tables, all, events, this.commitOptions, onCondition);
   }
 
