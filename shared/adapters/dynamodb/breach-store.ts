@@ -25,8 +25,7 @@ export class DynamoBreachStore extends DataStore implements BreachStore {
     expectedStatus: BreachStatus,
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
-    const write = putIfStatus(this.tables.data, breachItem(next), expectedStatus);
-    return this.commit([write], events);
+    return this.commitChange(putIfStatus(this.tables.data, breachItem(next), expectedStatus), [], events);
   }
 
   breachesDue(now: string, limit: number): Promise<Breach[]> {

@@ -1,11 +1,9 @@
-import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft, AuditEvent } from "../../domain/audit.js";
 import { MAX_SUBMISSION_ITEMS } from "../../domain/transaction-size.js";
 import type { NotificationStatus } from "../../domain/vocabulary.js";
 import type {
   Breach,
   BreakGlassReview,
-  ConcernRecord,
   ConcernStore,
   Delivery,
   Idempotency,
@@ -29,7 +27,7 @@ import {
   putIfStatus,
 } from "./items.js";
 import { listQueue, queueEntry } from "./queue.js";
-import { getData } from "./reads.js";
+import { batchGetData, getData } from "./reads.js";
 import { epochCheck } from "./registry-snapshot.js";
 
 const keys = {
@@ -113,33 +111,12 @@ export class DynamoConcernStore extends DataStore implements ConcernStore, Notif
     );
   }
 
-  getConcern(id: string): Promise<ConcernRecord | null> {
-    // Consistent: the discloser reads its concern right after the 201 that created it.
-    return getData<ConcernRecord>(this.doc, this.tables.data, keys.concern(id));
-  }
-
-  async getNotifications(ids: readonly string[]): Promise<NotificationRecord[]> {
-    const found: NotificationRecord[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
-        {
-          [this.tables.data]: {
-            Keys: ids.slice(i, i + 100).map((id) => keys.notification(id)),
-            ConsistentRead: true,
-          },
-        };
-      while (request && Object.keys(request).length > 0) {
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tables.data] ?? [])
-          found.push(item.data as NotificationRecord);
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
-  }
-
-  getNotification(id: string): Promise<NotificationRecord | null> {
-    return getData<NotificationRecord>(this.doc, this.tables.data, keys.notification(id));
+  getNotifications(ids: readonly string[]): Promise<NotificationRecord[]> {
+    return batchGetData<NotificationRecord>(
+      this.doc,
+      this.tables.data,
+      ids.map((id) => keys.notification(id)),
+    );
   }
 
   listReviews(
@@ -159,9 +136,8 @@ export class DynamoConcernStore extends DataStore implements ConcernStore, Notif
     events: AuditDraft[],
     breach: Breach | null = null,
   ): Promise<"ok" | "conflict"> {
-    const write = putIfStatus(this.tables.data, reviewItem(next), "pending");
-    const writes = breach ? [write, createOnly(this.tables.data, breachItem(breach))] : [write];
-    return this.commit(writes, events);
+    const change = putIfStatus(this.tables.data, reviewItem(next), "pending");
+    return this.commitChange(change, breach ? [breachItem(breach)] : [], events);
   }
 
   listNotifications(
@@ -179,8 +155,7 @@ export class DynamoConcernStore extends DataStore implements ConcernStore, Notif
     expectedStatus: NotificationStatus,
     events: AuditDraft[],
   ): Promise<"ok" | "conflict"> {
-    const write = notificationIfStatus(this.tables.data, next, expectedStatus);
-    return this.commit([write], events);
+    return this.commitChange(notificationIfStatus(this.tables.data, next, expectedStatus), [], events);
   }
 
   async recall(
@@ -190,13 +165,9 @@ export class DynamoConcernStore extends DataStore implements ConcernStore, Notif
     breach: Breach,
     deliveries: Delivery[],
   ): Promise<"ok" | "conflict"> {
-    const writes: Write[] = [
-      // The recall erases the payload itself, so an erasure since the read cannot be undone.
-      notificationIfStatus(this.tables.data, next, expectedStatus, true),
-      createOnly(this.tables.data, breachItem(breach)),
-      ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
-    ];
-    return this.commit(writes, events);
+    // The recall erases the payload itself, so an erasure since the read cannot be undone.
+    const change = notificationIfStatus(this.tables.data, next, expectedStatus, true);
+    return this.commitChange(change, [breachItem(breach), ...deliveries.map(deliveryItem)], events);
   }
 
   audit(events: AuditDraft[]): Promise<AuditEvent[]> {

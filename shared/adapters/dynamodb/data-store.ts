@@ -1,11 +1,15 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AuditDraft } from "../../domain/audit.js";
+import type { ConcernRecord, NotificationRecord } from "../../ports.js";
 import { type CommitOptions, commitOrConflict, type Write } from "./commit.js";
+import { createOnly, itemKeys } from "./items.js";
+import { getData } from "./reads.js";
 import type { TableNames } from "./tables.js";
 
 /**
  * A store over the data table whose changes commit with the audit events that record them:
- * the client, the tables and the commit options, given once for all of its writes.
+ * the client, the tables and the commit options, given once for all of its writes, and the
+ * two records several of them read by key (consistently) before deciding a change.
  */
 export abstract class DataStore {
   constructor(
@@ -17,5 +21,26 @@ export abstract class DataStore {
   /** The writes and their events in one transaction; "conflict" when a write's condition failed. */
   protected commit(writes: readonly Write[], events: readonly AuditDraft[]): Promise<"ok" | "conflict"> {
     return commitOrConflict(this.doc, this.tables, writes, events, this.commitOptions);
+  }
+
+  /**
+   * One record's conditional change and the records it creates (each only if new), with their
+   * events, in one transaction: a transition with the breach, escalation or pushes it brings.
+   */
+  protected commitChange(
+    change: Write,
+    created: readonly Record<string, unknown>[],
+    events: readonly AuditDraft[],
+  ): Promise<"ok" | "conflict"> {
+    return this.commit([change, ...created.map((item) => createOnly(this.tables.data, item))], events);
+  }
+
+  getConcern(id: string): Promise<ConcernRecord | null> {
+    // Consistent: the discloser reads its concern right after the 201 that created it.
+    return getData<ConcernRecord>(this.doc, this.tables.data, itemKeys.concern(id));
+  }
+
+  getNotification(id: string): Promise<NotificationRecord | null> {
+    return getData<NotificationRecord>(this.doc, this.tables.data, itemKeys.notification(id));
   }
 }

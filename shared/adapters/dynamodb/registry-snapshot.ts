@@ -1,13 +1,9 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
 import type { RegistrySnapshot } from "../../ports.js";
 import type { Write } from "./commit.js";
+import { batchGetData } from "./reads.js";
 import { registryKeys as keys } from "./registry-keys.js";
 import { INDEX } from "./tables.js";
 
@@ -103,47 +99,13 @@ export async function listRegistry<T>(
   return (await listed(doc, table, kind)).map((item) => item.data as T);
 }
 
-/** Batches of BatchGetItem in flight at once: a national registry is ~100 batches. */
-const BATCHES_IN_FLIGHT = 8;
-
-/** The entries themselves, read by key and consistently: as they are, never as an index shows them. */
-async function readByKey<T>(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  keyList: Record<string, string>[],
-): Promise<T[]> {
-  const found = new Map<string, T>();
-  const readBatch = async (keys: Record<string, string>[]) => {
-    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
-      [table]: { Keys: keys, ConsistentRead: true },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk}|${item.sk}`, item.data as T);
-      request = out.UnprocessedKeys as typeof request;
-    }
-  };
-  const batches = Array.from({ length: Math.ceil(keyList.length / 100) }, (_, b) =>
-    keyList.slice(b * 100, (b + 1) * 100),
-  );
-  const worker = async () => {
-    for (let batch = batches.shift(); batch; batch = batches.shift()) await readBatch(batch);
-  };
-  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, batches.length) }, worker));
-  // In the listing's order (by id), as BatchGet answers in any order.
-  return keyList.flatMap((key) => {
-    const entry = found.get(`${key.pk}|${key.sk}`);
-    return entry === undefined ? [] : [entry];
-  });
-}
-
 /** Every entry of one kind: which ones listed on the index, what each says read by key (see `load`). */
 async function readRegistry<T>(doc: DynamoDBDocumentClient, table: string, kind: string): Promise<T[]> {
   const keyList = (await listed(doc, table, kind, "pk, sk")).map((item) => ({
     pk: String(item.pk),
     sk: String(item.sk),
   }));
-  return readByKey<T>(doc, table, keyList);
+  return batchGetData<T>(doc, table, keyList);
 }
 
 interface Loaded {

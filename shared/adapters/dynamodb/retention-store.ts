@@ -23,14 +23,6 @@ export class DynamoRetentionStore extends DataStore implements RetentionStore {
     return dueIn<ErasureDue>(this.doc, this.tables.data, "ERASE", now, limit);
   }
 
-  getConcern(id: string): Promise<ConcernRecord | null> {
-    return getData<ConcernRecord>(this.doc, this.tables.data, itemKeys.concern(id));
-  }
-
-  getNotification(id: string): Promise<NotificationRecord | null> {
-    return getData<NotificationRecord>(this.doc, this.tables.data, itemKeys.notification(id));
-  }
-
   async eraseNotification(
     next: NotificationRecord,
     expected: NotificationRecord,

@@ -8,11 +8,9 @@ import type {
   Page,
   TimelinessStore,
 } from "../../ports.js";
-import type { Write } from "./commit.js";
 import { DataStore } from "./data-store.js";
 import {
   conditionalPut,
-  createOnly,
   deliveryItem,
   escalationItem,
   notificationIfStatus,
@@ -37,13 +35,9 @@ export class DynamoTimelinessStore extends DataStore implements TimelinessStore 
     escalation: Escalation,
     deliveries: Delivery[],
   ): Promise<"ok" | "conflict"> {
-    const writes: Write[] = [
-      // The copy came from the due index: one read before an erasure must not restore the payload.
-      notificationIfStatus(this.tables.data, next, UNACKNOWLEDGED),
-      createOnly(this.tables.data, escalationItem(escalation)),
-      ...deliveries.map((d) => createOnly(this.tables.data, deliveryItem(d))),
-    ];
-    return this.commit(writes, events);
+    // The copy came from the due index: one read before an erasure must not restore the payload.
+    const change = notificationIfStatus(this.tables.data, next, UNACKNOWLEDGED);
+    return this.commitChange(change, [escalationItem(escalation), ...deliveries.map(deliveryItem)], events);
   }
 
   async recordEscalation(escalation: Escalation): Promise<void> {
