@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
-  DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
   QueryCommand,
@@ -9,18 +8,15 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { documentClient } from "../../shared/adapters/dynamodb/client.js";
-import type { CommitOptions } from "../../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import { DynamoSubjectLinks } from "../../shared/adapters/dynamodb/subject-links.js";
-import type { Caller } from "../../shared/app/context.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import type { Agreement, Partner } from "../../shared/domain/registry.js";
 import { amyConcern } from "../support/fixtures.js";
+import { mockedDynamo, submittingPolice } from "../support/mocked-dynamodb.js";
 
 /**
  * An index that lags a registry change by longer than the snapshot's settle time: the registry
@@ -31,26 +27,8 @@ import { amyConcern } from "../support/fixtures.js";
  * another area is not routed to under its old one.
  */
 
-const doc = documentClient("http://127.0.0.1:1", {});
-const ddb = mockClient(DynamoDBDocumentClient);
-const tables = { data: "data", audit: "audit" };
-const commit: CommitOptions = {
-  shards: 4,
-  maxAttempts: 3,
-  baseDelayMs: 1,
-  maxDelayMs: 2,
-  sleep: async () => {},
-};
-
-const police = DEMO_PARTNERS.find((p) => p.id === "essex-police");
-if (!police) throw new Error("demo registry has no police");
-const caller: Caller = {
-  partner: police,
-  sub: "pc-1234",
-  clientId: "essex-police-app",
-  scopes: new Set(["concerns:submit"]),
-  requestId: "req-lag",
-};
+const { doc, ddb, tables, commit } = mockedDynamo(3);
+const caller = submittingPolice("pc-1234", "req-lag");
 
 /** The St Mary's agreement after IG suspended it: the table's truth, which the index does not show. */
 function suspended(agreement: Agreement): Agreement {

@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
-  DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
   QueryCommand,
@@ -9,13 +8,10 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { documentClient } from "../../shared/adapters/dynamodb/client.js";
 import { DynamoConcernStore } from "../../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import { DynamoSubjectLinks } from "../../shared/adapters/dynamodb/subject-links.js";
-import type { Caller } from "../../shared/app/context.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import type { Partner, RoutingRule } from "../../shared/domain/registry.js";
@@ -27,6 +23,7 @@ import {
 } from "../../shared/domain/transaction-size.js";
 import { LanternError } from "../../shared/errors.js";
 import { amyConcern } from "../support/fixtures.js";
+import { mockedDynamo, submittingPolice } from "../support/mocked-dynamodb.js";
 
 /**
  * The bound on one submission's records, from the rules and the registry: exact where every
@@ -109,17 +106,8 @@ describe("the records one submission can write", () => {
 
 // The bound against the transaction the store sends: each school reached by break glass (a
 // notification and its review), with a webhook and a Key Adult alerted by email and text.
-const doc = documentClient("http://127.0.0.1:1", {});
-const ddb = mockClient(DynamoDBDocumentClient);
-const tables = { data: "data", audit: "audit" };
-const commit = { shards: 4, maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2, sleep: async () => {} };
-const caller: Caller = {
-  partner: police,
-  sub: "pc-1",
-  clientId: "essex-police-app",
-  scopes: new Set(["concerns:submit"]),
-  requestId: "req-size",
-};
+const { doc, ddb, tables, commit } = mockedDynamo(2);
+const caller = submittingPolice("pc-1", "req-size");
 const alerted = (n: number) =>
   school(n, { webhook: { url: `https://s${n}.example/hook` }, keyAdults: keyAdults(1) });
 let registry: Partner[] = [];

@@ -2,7 +2,6 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
-  DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
   QueryCommand,
@@ -10,20 +9,18 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { documentClient } from "../../shared/adapters/dynamodb/client.js";
-import { type CommitOptions, TransactionRefused } from "../../shared/adapters/dynamodb/commit.js";
+import { TransactionRefused } from "../../shared/adapters/dynamodb/commit.js";
 import { DynamoConcernStore } from "../../shared/adapters/dynamodb/concern-store.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import { DynamoSubjectLinks } from "../../shared/adapters/dynamodb/subject-links.js";
-import type { Caller } from "../../shared/app/context.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import type { ConcernSubmission } from "../../shared/domain/concern.js";
 import { LanternError } from "../../shared/errors.js";
 import { busyProblem } from "../../shared/http/problem.js";
 import { amyConcern } from "../support/fixtures.js";
+import { mockedDynamo, submittingPolice } from "../support/mocked-dynamodb.js";
 
 /**
  * Every DynamoDB call a submission makes, faulted in turn: a transient fault either heals by
@@ -31,29 +28,12 @@ import { amyConcern } from "../support/fixtures.js";
  * carries a disclosure without its audit event, nor mints a second set of notifications.
  */
 
-const doc = documentClient("http://127.0.0.1:1", {});
-const ddb = mockClient(DynamoDBDocumentClient);
-const tables = { data: "data", audit: "audit" };
-const commit: CommitOptions = {
-  shards: 4,
-  maxAttempts: 5,
-  baseDelayMs: 1,
-  maxDelayMs: 2,
-  sleep: async () => {},
-};
+const { doc, ddb, tables, commit } = mockedDynamo(5);
 const concerns = new DynamoConcernStore(doc, tables, commit);
 const clock = { now: () => new Date("2026-11-23T10:00:00Z") };
 const subjectKey = Buffer.alloc(32, 7);
 
-const police = DEMO_PARTNERS.find((p) => p.id === "essex-police");
-if (!police) throw new Error("demo registry has no police");
-const caller: Caller = {
-  partner: police,
-  sub: "pc-1234",
-  clientId: "essex-police-app",
-  scopes: new Set(["concerns:submit"]),
-  requestId: "req-faults",
-};
+const caller = submittingPolice("pc-1234", "req-faults");
 
 type Site =
   | "idempotency"
