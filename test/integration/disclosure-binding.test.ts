@@ -2,10 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { Caller } from "../../shared/app/context.js";
 import { changeAgreementStatus } from "../../shared/app/registry.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
-import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
 import type { AuditEvent } from "../../shared/domain/audit.js";
 import type { ConcernStore, StoredResponse, SubmissionWrite } from "../../shared/ports.js";
-import { amyConcern } from "../support/fixtures.js";
+import { amyConcern, submittingPolice } from "../support/fixtures.js";
 import { freshStore } from "../support/store.js";
 
 /**
@@ -13,15 +12,7 @@ import { freshStore } from "../support/store.js";
  * a suspension that lands between the submission's reads and its commit stops the disclosure.
  */
 
-const police = DEMO_PARTNERS.find((p) => p.id === "essex-police");
-if (!police) throw new Error("demo registry has no police");
-const officer: Caller = {
-  partner: police,
-  sub: "pc-1234",
-  clientId: "essex-police-app",
-  scopes: new Set(["concerns:submit"]),
-  requestId: "req-officer",
-};
+const officer = submittingPolice("pc-1234", "req-officer");
 const ig: Caller = { ...officer, sub: "ig-officer", clientId: "essex-police-ig", requestId: "req-ig" };
 const subjectKey = Buffer.alloc(32, 9);
 const SCHOOL_AGREEMENT = "encompass-st-marys";

@@ -4,9 +4,8 @@ import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-sto
 import type { Caller } from "../../shared/app/context.js";
 import { changeAgreementStatus, registerPartner, updatePartner } from "../../shared/app/registry.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
-import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
 import type { Partner } from "../../shared/domain/registry.js";
-import { amyConcern } from "../support/fixtures.js";
+import { amyConcern, submittingPolice } from "../support/fixtures.js";
 import { freshStore } from "../support/store.js";
 
 /**
@@ -15,15 +14,7 @@ import { freshStore } from "../support/store.js";
  * check cancels the transaction and the submission is decided again on the registry as it is.
  */
 
-const police = DEMO_PARTNERS.find((p) => p.id === "essex-police");
-if (!police) throw new Error("demo registry has no police");
-const officer: Caller = {
-  partner: police,
-  sub: "pc-1234",
-  clientId: "essex-police-app",
-  scopes: new Set(["concerns:submit"]),
-  requestId: "req-officer",
-};
+const officer = submittingPolice("pc-1234", "req-officer");
 const ig: Caller = { ...officer, sub: "ig-officer", clientId: "essex-police-ig", requestId: "req-ig" };
 const subjectKey = Buffer.alloc(32, 5);
 

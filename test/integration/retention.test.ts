@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Caller } from "../../shared/app/context.js";
 import { sweepErasures } from "../../shared/app/retention.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
-import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
 import type { AuditEvent } from "../../shared/domain/audit.js";
 import { verifyAudit } from "../../shared/domain/verify.js";
 import type { NotificationRecord } from "../../shared/ports.js";
-import { amyConcern } from "../support/fixtures.js";
+import { amyConcern, submittingPolice } from "../support/fixtures.js";
 import { freshStore } from "../support/store.js";
 
 /**
@@ -15,15 +13,7 @@ import { freshStore } from "../support/store.js";
  * still verifies.
  */
 
-const police = DEMO_PARTNERS.find((p) => p.id === "essex-police");
-if (!police) throw new Error("demo registry has no police");
-const officer: Caller = {
-  partner: police,
-  sub: "pc-1234",
-  clientId: "essex-police-app",
-  scopes: new Set(["concerns:submit"]),
-  requestId: "req-officer",
-};
+const officer = submittingPolice("pc-1234", "req-officer");
 const subjectKey = Buffer.alloc(32, 9);
 const DAY = 86_400_000;
 const SHARDS = 4;

@@ -1,3 +1,5 @@
+import type { Caller } from "../../shared/app/context.js";
+import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
 import type { ConcernSubmission } from "../../shared/domain/concern.js";
 
 /** The contract's example concern: a red domestic abuse incident with Amy present. */
@@ -27,4 +29,11 @@ export function amyConcern(overrides: Partial<ConcernSubmission> = {}): ConcernS
     officer: { name: "PC Jane Smith", collarNumber: "1234", phone: "01245 000000" },
     ...overrides,
   };
+}
+
+/** The demo registry's police force submitting a concern. */
+export function submittingPolice(sub: string, requestId: string): Caller {
+  const partner = DEMO_PARTNERS.find((p) => p.id === "essex-police");
+  if (!partner) throw new Error("demo registry has no police");
+  return { partner, sub, clientId: "essex-police-app", scopes: new Set(["concerns:submit"]), requestId };
 }

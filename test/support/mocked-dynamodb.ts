@@ -2,8 +2,6 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { documentClient } from "../../shared/adapters/dynamodb/client.js";
 import type { CommitOptions } from "../../shared/adapters/dynamodb/commit.js";
-import type { Caller } from "../../shared/app/context.js";
-import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
 
 /**
  * DynamoDB played by aws-sdk-client-mock, for the faults and index lags a real store will not
@@ -22,11 +20,4 @@ export function mockedDynamo(maxAttempts: number) {
     sleep: async () => {},
   };
   return { doc, ddb, tables, commit };
-}
-
-/** The demo registry's police force submitting a concern. */
-export function submittingPolice(sub: string, requestId: string): Caller {
-  const partner = DEMO_PARTNERS.find((p) => p.id === "essex-police");
-  if (!partner) throw new Error("demo registry has no police");
-  return { partner, sub, clientId: "essex-police-app", scopes: new Set(["concerns:submit"]), requestId };
 }

@@ -15,8 +15,8 @@ import { DynamoSubjectLinks } from "../../shared/adapters/dynamodb/subject-links
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-registry.js";
 import type { Agreement, Partner } from "../../shared/domain/registry.js";
-import { amyConcern } from "../support/fixtures.js";
-import { mockedDynamo, submittingPolice } from "../support/mocked-dynamodb.js";
+import { amyConcern, submittingPolice } from "../support/fixtures.js";
+import { mockedDynamo } from "../support/mocked-dynamodb.js";
 
 /**
  * An index that lags a registry change by longer than the snapshot's settle time: the registry

@@ -22,8 +22,8 @@ import {
   transactionLimitProblem,
 } from "../../shared/domain/transaction-size.js";
 import { LanternError } from "../../shared/errors.js";
-import { amyConcern } from "../support/fixtures.js";
-import { mockedDynamo, submittingPolice } from "../support/mocked-dynamodb.js";
+import { amyConcern, submittingPolice } from "../support/fixtures.js";
+import { mockedDynamo } from "../support/mocked-dynamodb.js";
 
 /**
  * The bound on one submission's records, from the rules and the registry: exact where every

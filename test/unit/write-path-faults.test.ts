@@ -19,8 +19,8 @@ import { DEMO_AGREEMENTS, DEMO_PARTNERS, DEMO_RULES } from "../../shared/demo-re
 import type { ConcernSubmission } from "../../shared/domain/concern.js";
 import { LanternError } from "../../shared/errors.js";
 import { busyProblem } from "../../shared/http/problem.js";
-import { amyConcern } from "../support/fixtures.js";
-import { mockedDynamo, submittingPolice } from "../support/mocked-dynamodb.js";
+import { amyConcern, submittingPolice } from "../support/fixtures.js";
+import { mockedDynamo } from "../support/mocked-dynamodb.js";
 
 /**
  * Every DynamoDB call a submission makes, faulted in turn: a transient fault either heals by
