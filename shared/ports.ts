@@ -119,33 +119,21 @@ export interface RegistryStore {
   ): Promise<"ok" | "conflict">;
 }
 
-export interface ReviewStore {
-  listReviews(
-    status: BreakGlassReview["status"] | undefined,
-    cursor: string | undefined,
-    limit: number,
-  ): Promise<Page<BreakGlassReview>>;
-  getReview(id: string): Promise<BreakGlassReview | null>;
-  /** A `not_justified` finding opens its breach in the same transaction. */
-  saveReview(
-    next: BreakGlassReview,
-    events: AuditDraft[],
-    breach?: Breach | null,
-  ): Promise<"ok" | "conflict">;
+/**
+ * Records IG decides once (break-glass reviews, breaches), listed by status. A decision is saved
+ * only if the record is still in the status it was read in, with what it opens and its events.
+ */
+export interface DecisionQueue<T, S extends string, Opens = never> {
+  list(status: S | undefined, cursor: string | undefined, limit: number): Promise<Page<T>>;
+  get(id: string): Promise<T | null>;
+  save(next: T, expected: S, events: AuditDraft[], opens?: readonly Opens[]): Promise<"ok" | "conflict">;
 }
 
-export interface BreachStore {
-  listBreaches(
-    status: BreachStatus | undefined,
-    cursor: string | undefined,
-    limit: number,
-  ): Promise<Page<Breach>>;
-  getBreach(id: string): Promise<Breach | null>;
-  /** Write the breach only if its stored status is still `expectedStatus`, with its events. */
-  saveBreach(next: Breach, expectedStatus: BreachStatus, events: AuditDraft[]): Promise<"ok" | "conflict">;
-  /** Breaches still open whose reportBy is at or before `now`. */
-  breachesDue(now: string, limit: number): Promise<Breach[]>;
-}
+/** Break-glass reviews, oldest first: a `not_justified` finding opens its breach with it. */
+export type ReviewStore = DecisionQueue<BreakGlassReview, BreakGlassReview["status"], Breach>;
+
+/** Breaches, newest first; those still open past their reportBy wait in the `breaches` time queue. */
+export interface BreachStore extends DecisionQueue<Breach, BreachStatus>, TimeQueues<"breaches"> {}
 
 export interface ConcernStore {
   /**
@@ -198,9 +186,7 @@ export interface NotificationStore {
   ): Promise<"ok" | "conflict">;
 }
 
-export interface RetentionStore {
-  /** Erasures due at or before `now`, oldest first. */
-  erasuresDue(now: string, limit: number): Promise<ErasureDue[]>;
+export interface RetentionStore extends TimeQueues<"erasures"> {
   getConcern(id: string): Promise<ConcernRecord | null>;
   getNotification(id: string): Promise<NotificationRecord | null>;
   /** The erased notification and its content_erased event, if it is still as read. */
@@ -258,9 +244,8 @@ export interface CheckpointAnswer {
   checkpoint: StoredCheckpoint | null;
 }
 
-export interface TimelinessStore {
-  /** Notifications still unacknowledged whose due time is at or before `now`, oldest due first. */
-  overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]>;
+/** The `overdue` time queue holds the notifications still unacknowledged, by due time. */
+export interface TimelinessStore extends TimeQueues<"overdue" | OutboxQueue> {
   /** Unacknowledged → overdue with its deadline_missed event, escalation and push, or "conflict". */
   markOverdue(
     next: NotificationRecord,
@@ -270,7 +255,6 @@ export interface TimelinessStore {
   ): Promise<"ok" | "conflict">;
   listEscalations(discloserId: string, cursor: string | undefined, limit: number): Promise<Page<Escalation>>;
   recordEscalation(escalation: Escalation): Promise<void>;
-  dueDeliveries(now: string, limit: number, queue?: OutboxQueue): Promise<Delivery[]>;
   /** Save a delivery only if it is still as `expected` was read (one worker wins a claim). */
   saveDelivery(next: Delivery, expected: Delivery): Promise<"ok" | "conflict">;
   deliveriesOf(notificationId: string): Promise<Delivery[]>;
@@ -291,5 +275,21 @@ export type WebhookSender = (
  * reminders waiting for the sweep to check, when due, that their notification is unopened.
  */
 export type OutboxQueue = "webhooks" | "alerts" | "reminders";
+
+/** The time queues the sweeps drain, and the record each holds. */
+export interface TimeQueueRecords {
+  overdue: NotificationRecord;
+  erasures: ErasureDue;
+  breaches: Breach;
+  webhooks: Delivery;
+  alerts: Delivery;
+  reminders: Delivery;
+}
+export type TimeQueue = keyof TimeQueueRecords;
+
+/** A store's time queues: the records whose time has come (at or before `now`), oldest first. */
+export interface TimeQueues<Q extends TimeQueue> {
+  due<K extends Q>(queue: K, now: string, limit: number): Promise<TimeQueueRecords[K][]>;
+}
 
 export type { AlertMessage, AlertSender } from "./domain/alerts.js";

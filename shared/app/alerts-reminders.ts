@@ -1,10 +1,17 @@
 import { mayRemind } from "../domain/alerts.js";
-import type { AuditStore, Clock, Delivery, NotificationStore, TimelinessStore } from "../ports.js";
+import type {
+  AuditStore,
+  Clock,
+  Delivery,
+  NotificationStore,
+  TimelinessStore,
+  TimeQueues,
+} from "../ports.js";
 
 /** What the sweep needs to release reminders: the outbox, the notification and its trail. */
 export interface ReminderDeps {
   clock: Clock;
-  timeliness: Pick<TimelinessStore, "dueDeliveries" | "saveDelivery">;
+  timeliness: TimeQueues<"reminders"> & Pick<TimelinessStore, "saveDelivery">;
   notifications: Pick<NotificationStore, "getNotification">;
   audit?: Pick<AuditStore, "query"> | undefined;
 }
@@ -35,7 +42,7 @@ export async function releaseReminders(
   let released = 0;
   while (Date.now() < stopAt) {
     const now = deps.clock.now();
-    const due = await deps.timeliness.dueDeliveries(now.toISOString(), 25, "reminders");
+    const due = await deps.timeliness.due("reminders", now.toISOString(), 25);
     if (due.length === 0) return released;
     let moved = 0;
     for (const reminder of due) {

@@ -147,7 +147,7 @@ export async function listBreaches(
   cursor: string | undefined,
   limit: number,
 ): Promise<Page<Awaited<ReturnType<typeof withEvidence>>>> {
-  const page = await deps.breaches.listBreaches(status, cursor, limit);
+  const page = await deps.breaches.list(status, cursor, limit);
   return {
     items: await Promise.all(page.items.map((b) => withEvidence(deps, b))),
     nextCursor: page.nextCursor,
@@ -155,7 +155,7 @@ export async function listBreaches(
 }
 
 export async function readBreach(deps: BreachDeps, id: string) {
-  const b = await deps.breaches.getBreach(id);
+  const b = await deps.breaches.get(id);
   if (!b) throw notFound("No such breach.");
   return withEvidence(deps, b);
 }
@@ -169,7 +169,7 @@ export async function decideBreach(
   reference: string | undefined,
   rationale: string | undefined,
 ) {
-  const b = await deps.breaches.getBreach(id);
+  const b = await deps.breaches.get(id);
   if (!b) throw notFound("No such breach.");
   if (b.decision !== null) throw conflict("This breach has already been decided.");
   const at = deps.clock.now().toISOString();
@@ -197,7 +197,7 @@ export async function decideBreach(
     target: { kind: "breach", id: b.id },
     requestId: caller.requestId,
   });
-  if ((await deps.breaches.saveBreach(next, b.status, [event])) !== "ok") {
+  if ((await deps.breaches.save(next, b.status, [event])) !== "ok") {
     throw conflict("This breach has already been decided.");
   }
   return withEvidence(deps, next);
@@ -212,7 +212,7 @@ export async function sweepBreaches(
   let marked = 0;
   while (Date.now() < stopAt) {
     let markedNow = 0;
-    for (const b of await deps.breaches.breachesDue(now, 25)) {
+    for (const b of await deps.breaches.due("breaches", now, 25)) {
       const event = auditDraft({
         id: deps.ids.next("evt"),
         at: now,
@@ -225,8 +225,7 @@ export async function sweepBreaches(
         reason: "breach_not_decided_in_72_hours",
         target: { kind: "breach", id: b.id },
       });
-      if ((await deps.breaches.saveBreach({ ...b, status: "overdue" }, "open", [event])) === "ok")
-        markedNow++;
+      if ((await deps.breaches.save({ ...b, status: "overdue" }, "open", [event])) === "ok") markedNow++;
     }
     marked += markedNow;
     // As for notifications: a page of nothing but stale index entries ends this run.

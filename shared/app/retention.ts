@@ -94,7 +94,7 @@ export async function sweepErasures(deps: RetentionDeps, now: Date, stopAt: numb
   const at = now.toISOString();
   let done = 0;
   while (Date.now() < stopAt) {
-    const due = await deps.erasures.erasuresDue(at, PAGE);
+    const due = await deps.erasures.due("erasures", at, PAGE);
     let doneNow = 0;
     for (const entry of due) {
       if (Date.now() >= stopAt) break;

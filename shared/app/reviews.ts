@@ -17,11 +17,11 @@ export function listReviews(
   cursor: string | undefined,
   limit: number,
 ): Promise<Page<BreakGlassReview>> {
-  return deps.reviews.listReviews(status, cursor, limit);
+  return deps.reviews.list(status, cursor, limit);
 }
 
 export async function readReview(deps: ReviewDeps, id: string): Promise<BreakGlassReview> {
-  const review = await deps.reviews.getReview(id);
+  const review = await deps.reviews.get(id);
   if (!review) throw notFound("No such break-glass disclosure.");
   return review;
 }
@@ -88,7 +88,7 @@ export async function recordFinding(
           at,
         )
       : null;
-  if ((await deps.reviews.saveReview(next, [event], breach)) !== "ok") {
+  if ((await deps.reviews.save(next, "pending", [event], breach ? [breach] : [])) !== "ok") {
     throw conflict("This break-glass disclosure has already been reviewed.");
   }
   return next;

@@ -115,7 +115,7 @@ export async function sweepOverdue(
     return partners.get(id) as Promise<Partner | undefined>;
   };
   while (Date.now() < stopAt) {
-    const due = await deps.timeliness.overdueCandidates(now.toISOString(), 50);
+    const due = await deps.timeliness.due("overdue", now.toISOString(), 50);
     let markedNow = 0;
     for (const n of due) {
       const parties = {
@@ -253,7 +253,7 @@ async function deliverOne(deps: TimelinessDeps, d: Delivery, now: Date): Promise
  */
 export async function deliverDue(deps: TimelinessDeps, queue: OutboxQueue = "webhooks"): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.timeliness.dueDeliveries(now.toISOString(), 20, queue);
+  const due = await deps.timeliness.due(queue, now.toISOString(), 20);
   const claimed = await Promise.all(due.map((d) => deliverOne(deps, d, now)));
   return claimed.filter(Boolean).length;
 }

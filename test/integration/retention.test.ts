@@ -172,7 +172,7 @@ describe("the erasing sweep on DynamoDB Local", () => {
       1,
       amyConcern({ withhold: [{ recipientId: "st-marys-primary", justification }] }),
     );
-    const review = (await s.store.concerns.listReviews(undefined, undefined, 10)).items.find(
+    const review = (await s.store.reviews.list(undefined, undefined, 10)).items.find(
       (r) => r.concernId === concern.id,
     );
     expect(review?.justification).toBe(justification);
@@ -182,7 +182,7 @@ describe("the erasing sweep on DynamoDB Local", () => {
 
     // Assess
     expect((await s.erasures.getConcern(concern.id))?.body).toBeNull();
-    const erased = await s.store.concerns.getReview(review?.id ?? "");
+    const erased = await s.store.reviews.get(review?.id ?? "");
     expect(erased?.justification).toBe("");
     expect(erased?.kind).toBe("withheld");
   });

@@ -82,7 +82,7 @@ export function outbox(rows: Delivery[]) {
   const store = new Map(rows.map((r) => [r.id, r]));
   return {
     store,
-    dueDeliveries: async (at: string, limit: number, queue?: string) =>
+    due: async (queue: string, at: string, limit: number) =>
       [...store.values()]
         .filter((r) => queue === "reminders" && r.status === "scheduled" && (r.nextAttemptAt ?? "~") <= at)
         .slice(0, limit),

@@ -16,7 +16,7 @@ describe("the overdue sweep's time budget", () => {
       clock: { now: () => new Date("2026-12-01T09:00:00Z") },
       registry: { getPartner: async () => null },
       timeliness: {
-        overdueCandidates: async () => {
+        due: async () => {
           pages++;
           return Array.from({ length: 50 }, (_, i) => candidate(pages * 50 + i));
         },

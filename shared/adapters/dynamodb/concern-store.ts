@@ -3,14 +3,12 @@ import { MAX_SUBMISSION_ITEMS } from "../../domain/transaction-size.js";
 import type { NotificationStatus } from "../../domain/vocabulary.js";
 import type {
   Breach,
-  BreakGlassReview,
   ConcernStore,
   Delivery,
   Idempotency,
   NotificationRecord,
   NotificationStore,
   Page,
-  ReviewStore,
   SubmissionReceipt,
   SubmissionWrite,
 } from "../../ports.js";
@@ -24,9 +22,9 @@ import {
   itemKeys,
   notificationIfStatus,
   notificationItem,
-  putIfStatus,
+  reviewItem,
 } from "./items.js";
-import { listQueue, queueEntry } from "./queue.js";
+import { listQueue } from "./queue.js";
 import { batchGetData, getData } from "./reads.js";
 import { epochCheck } from "./registry-snapshot.js";
 
@@ -37,11 +35,6 @@ const keys = {
     sk: "IDEMPOTENCY",
   }),
 };
-
-/** The break-glass review queue: all reviews oldest first (gsi1), and by status (gsi2). */
-function reviewItem(r: BreakGlassReview): Record<string, unknown> {
-  return { ...keys.review(r.id), ...queueEntry("REVIEWS", r.status, `${r.disclosedAt}#${r.id}`), data: r };
-}
 
 /**
  * The idempotency record is created only once, except over an expired one that DynamoDB's
@@ -63,7 +56,7 @@ function idempotencyWrite(table: string, idempotency: Idempotency): Write {
   };
 }
 
-export class DynamoConcernStore extends DataStore implements ConcernStore, NotificationStore, ReviewStore {
+export class DynamoConcernStore extends DataStore implements ConcernStore, NotificationStore {
   async recordConcern(
     submission: SubmissionWrite,
   ): Promise<"ok" | "idempotency_conflict" | "registry_changed" | "too_many_items"> {
@@ -117,27 +110,6 @@ export class DynamoConcernStore extends DataStore implements ConcernStore, Notif
       this.tables.data,
       ids.map((id) => keys.notification(id)),
     );
-  }
-
-  listReviews(
-    status: BreakGlassReview["status"] | undefined,
-    cursor: string | undefined,
-    limit: number,
-  ): Promise<Page<BreakGlassReview>> {
-    return listQueue(this.doc, this.tables.data, "REVIEWS", { status, cursor, limit, newestFirst: false });
-  }
-
-  getReview(id: string): Promise<BreakGlassReview | null> {
-    return getData<BreakGlassReview>(this.doc, this.tables.data, keys.review(id));
-  }
-
-  async saveReview(
-    next: BreakGlassReview,
-    events: AuditDraft[],
-    breach: Breach | null = null,
-  ): Promise<"ok" | "conflict"> {
-    const change = putIfStatus(this.tables.data, reviewItem(next), "pending");
-    return this.commitChange(change, breach ? [breachItem(breach)] : [], events);
   }
 
   listNotifications(

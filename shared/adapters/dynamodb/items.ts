@@ -2,11 +2,13 @@ import { type DynamoDBDocumentClient, PutCommand, type PutCommandInput } from "@
 import { UNACKNOWLEDGED } from "../../domain/vocabulary.js";
 import type {
   Breach,
+  BreakGlassReview,
   Delivery,
   ErasureDue,
   Escalation,
   NotificationRecord,
   OutboxQueue,
+  TimeQueue,
 } from "../../ports.js";
 import type { Write } from "./commit.js";
 import { queueEntry } from "./queue.js";
@@ -24,6 +26,22 @@ export const itemKeys = {
 };
 
 /**
+ * The time queues (sparse gsi3 partitions sorted by `<time>#…`, read by `DataStore.due`): the
+ * send queues apart, so only the function holding Notify's key drains the alerts.
+ */
+export const TIME_QUEUE_KEYS: Record<TimeQueue, string> = {
+  overdue: "DUE",
+  erasures: "ERASE",
+  breaches: "BREACH_DUE",
+  webhooks: "DELIVERY",
+  alerts: "ALERT",
+  reminders: "REMINDER",
+};
+
+/** IG's decision queues (gsi1 and gsi2 partitions, see queueEntry). */
+export const DECISION_QUEUE_KEYS = { reviews: "REVIEWS", breaches: "BREACHES" } as const;
+
+/**
  * A notification: in its recipient's inbox newest first (gsi1) and by status (gsi2); while
  * unacknowledged, in the due queue (gsi3) the overdue sweep reads, oldest due first.
  */
@@ -31,7 +49,7 @@ export function notificationItem(n: NotificationRecord): Record<string, unknown>
   return {
     ...itemKeys.notification(n.id),
     ...queueEntry(`INBOX#${n.recipientId}`, n.status, `${n.createdAt}#${n.id}`),
-    ...(n.status === UNACKNOWLEDGED ? { gsi3pk: "DUE", gsi3sk: `${n.dueBy}#${n.id}` } : {}),
+    ...(n.status === UNACKNOWLEDGED ? { gsi3pk: TIME_QUEUE_KEYS.overdue, gsi3sk: `${n.dueBy}#${n.id}` } : {}),
     // Top level, so a write made from a copy read before an erasure can be refused by condition.
     ...(n.erasedAt ? { erasedAt: n.erasedAt } : {}),
     data: n,
@@ -46,7 +64,7 @@ export function notificationItem(n: NotificationRecord): Record<string, unknown>
 export function erasureItem(due: ErasureDue): Record<string, unknown> {
   return {
     ...itemKeys.erasure(due.kind, due.id),
-    gsi3pk: "ERASE",
+    gsi3pk: TIME_QUEUE_KEYS.erasures,
     gsi3sk: `${due.eraseAt}#${due.kind}#${due.id}`,
     data: due,
   };
@@ -59,18 +77,20 @@ export function erasureItem(due: ErasureDue): Record<string, unknown> {
 export function breachItem(b: Breach): Record<string, unknown> {
   return {
     ...itemKeys.breach(b.id),
-    ...queueEntry("BREACHES", b.status, `${b.detectedAt}#${b.id}`),
-    ...(b.status === "open" ? { gsi3pk: "BREACH_DUE", gsi3sk: `${b.reportBy}#${b.id}` } : {}),
+    ...queueEntry(DECISION_QUEUE_KEYS.breaches, b.status, `${b.detectedAt}#${b.id}`),
+    ...(b.status === "open" ? { gsi3pk: TIME_QUEUE_KEYS.breaches, gsi3sk: `${b.reportBy}#${b.id}` } : {}),
     data: b,
   };
 }
 
-/** The send queues (gsi3 partitions): alerts apart, so only the function holding Notify's key drains them. */
-export const OUTBOX_QUEUE_KEYS: Record<OutboxQueue, string> = {
-  webhooks: "DELIVERY",
-  alerts: "ALERT",
-  reminders: "REMINDER",
-};
+/** A break-glass review: all of them oldest first (gsi1), and by status (gsi2). */
+export function reviewItem(r: BreakGlassReview): Record<string, unknown> {
+  return {
+    ...itemKeys.review(r.id),
+    ...queueEntry(DECISION_QUEUE_KEYS.reviews, r.status, `${r.disclosedAt}#${r.id}`),
+    data: r,
+  };
+}
 
 function queueOf(d: Delivery): OutboxQueue {
   if (!d.alert) return "webhooks";
@@ -84,7 +104,7 @@ export function deliveryItem(d: Delivery): Record<string, unknown> {
     gsi1pk: `DELIVERIES#${d.notificationId}`,
     gsi1sk: `${d.createdAt}#${d.id}`,
     ...((d.status === "pending" || d.status === "scheduled") && d.nextAttemptAt
-      ? { gsi3pk: OUTBOX_QUEUE_KEYS[queueOf(d)], gsi3sk: `${d.nextAttemptAt}#${d.id}` }
+      ? { gsi3pk: TIME_QUEUE_KEYS[queueOf(d)], gsi3sk: `${d.nextAttemptAt}#${d.id}` }
       : {}),
     retries: d.retries,
     status: d.status,
@@ -92,7 +112,7 @@ export function deliveryItem(d: Delivery): Record<string, unknown> {
   };
 }
 
-/** An escalation, listed for the force that disclosed, oldest first (gsi1). */
+/** An escalation, listed for the force that disclosed by time (gsi1; read newest first). */
 export function escalationItem(e: Escalation): Record<string, unknown> {
   return {
     ...itemKeys.escalation(e.id),

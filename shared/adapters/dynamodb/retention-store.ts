@@ -10,19 +10,15 @@ import type {
 import type { Write } from "./commit.js";
 import { DataStore } from "./data-store.js";
 import { itemKeys } from "./items.js";
-import { dueIn, getData } from "./reads.js";
+import { getData } from "./reads.js";
 
 /**
- * Retention: the erasure queue (gsi3 partition `ERASE`, sparse, oldest first) and the
- * erasures themselves. Each erasure is an UpdateItem that sets only the personal members to
- * null, so whatever else changed meanwhile stays; its condition is the state it was decided
+ * Retention: the erasures themselves (the `erasures` time queue is read with `due`, from
+ * DataStore). Each erasure is an UpdateItem that sets only the personal members to null, so
+ * whatever else changed meanwhile stays; its condition is the state it was decided
  * on, so a write racing it (an outcome with a note, say) makes it decide again.
  */
 export class DynamoRetentionStore extends DataStore implements RetentionStore {
-  erasuresDue(now: string, limit: number): Promise<ErasureDue[]> {
-    return dueIn<ErasureDue>(this.doc, this.tables.data, "ERASE", now, limit);
-  }
-
   async eraseNotification(
     next: NotificationRecord,
     expected: NotificationRecord,

@@ -1,34 +1,16 @@
 import type { AuditDraft } from "../../domain/audit.js";
 import { UNACKNOWLEDGED } from "../../domain/vocabulary.js";
-import type {
-  Delivery,
-  Escalation,
-  NotificationRecord,
-  OutboxQueue,
-  Page,
-  TimelinessStore,
-} from "../../ports.js";
+import type { Delivery, Escalation, NotificationRecord, Page, TimelinessStore } from "../../ports.js";
 import { DataStore } from "./data-store.js";
-import {
-  conditionalPut,
-  deliveryItem,
-  escalationItem,
-  notificationIfStatus,
-  OUTBOX_QUEUE_KEYS,
-} from "./items.js";
-import { dueIn, pageOf, queryAll } from "./reads.js";
+import { conditionalPut, deliveryItem, escalationItem, notificationIfStatus } from "./items.js";
+import { pageOf, queryAll } from "./reads.js";
 import { INDEX } from "./tables.js";
 
-/** The due queue, the push outbox and escalations: the hub's work that runs on a clock. */
+/**
+ * The due queue, the push outbox and escalations: the hub's work that runs on a clock (the
+ * `overdue` and send queues are read with `due`, from DataStore).
+ */
 export class DynamoTimelinessStore extends DataStore implements TimelinessStore {
-  overdueCandidates(now: string, limit: number): Promise<NotificationRecord[]> {
-    return dueIn<NotificationRecord>(this.doc, this.tables.data, "DUE", now, limit);
-  }
-
-  dueDeliveries(now: string, limit: number, queue: OutboxQueue = "webhooks"): Promise<Delivery[]> {
-    return dueIn<Delivery>(this.doc, this.tables.data, OUTBOX_QUEUE_KEYS[queue], now, limit);
-  }
-
   async markOverdue(
     next: NotificationRecord,
     events: AuditDraft[],
