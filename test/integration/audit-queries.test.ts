@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { eventFromItem } from "../../shared/adapters/dynamodb/audit-store.js";
 import { auditItem } from "../../shared/adapters/dynamodb/commit.js";
 import { AUDIT_INDEX_KEYS, INDEX } from "../../shared/adapters/dynamodb/tables.js";
+import { auditDraft } from "../../shared/app/context.js";
 import { type AuditDraft, type AuditEvent, chain } from "../../shared/domain/audit.js";
 import { verifyAudit } from "../../shared/domain/verify.js";
 import type { AuditAction } from "../../shared/domain/vocabulary.js";
@@ -55,24 +56,13 @@ function random(seed: number): () => number {
 }
 
 function draftFor(i: number, rnd: () => number): AuditDraft {
-  const base: AuditDraft = {
+  const base = auditDraft({
     id: `evt_q_${i}`,
     at: new Date(START + i * 60_000).toISOString(),
     action: "audit_exported",
     actor: { partnerId: "essex-police", sub: "ig-officer", clientId: "essex-police-ig" },
-    subjectId: null,
-    concernId: null,
-    notificationId: null,
-    recipientId: null,
-    agreement: null,
-    purpose: null,
-    lawfulBasis: null,
-    dataCategories: null,
-    payloadSha256: null,
-    reason: null,
-    target: null,
     requestId: `req_q_${i}`,
-  };
+  });
   const kind = rnd();
   if (kind < 0.1) return { ...base, target: { kind: "audit_trail", id: "ndjson" } };
   if (kind < 0.2) {

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Caller } from "../../shared/app/context.js";
+import { auditDraft, type Caller } from "../../shared/app/context.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
 import { verifyShard } from "../../shared/domain/audit.js";
@@ -112,24 +112,15 @@ describe("the audit chain under contention", () => {
   it("keeps one shard gap-free and fork-free with 20 concurrent appends", async () => {
     // Prepare: one shard, so every writer races for the same next seq.
     const store = await freshStore({ shards: 1, seed: false });
-    const draft = (i: number) => ({
-      id: `evt_${i}`,
-      at: new Date().toISOString(),
-      action: "audit_exported" as const,
-      actor: { partnerId: "essex-police", sub: `auditor-${i}`, clientId: "essex-police-ig" },
-      subjectId: null,
-      concernId: null,
-      notificationId: null,
-      recipientId: null,
-      agreement: null,
-      purpose: null,
-      lawfulBasis: null,
-      dataCategories: null,
-      payloadSha256: null,
-      reason: null,
-      target: { kind: "audit_trail", id: "all" },
-      requestId: `req-${i}`,
-    });
+    const draft = (i: number) =>
+      auditDraft({
+        id: `evt_${i}`,
+        at: new Date().toISOString(),
+        action: "audit_exported",
+        actor: { partnerId: "essex-police", sub: `auditor-${i}`, clientId: "essex-police-ig" },
+        target: { kind: "audit_trail", id: "all" },
+        requestId: `req-${i}`,
+      });
 
     // Act
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.concerns.audit([draft(i)])));

@@ -9,6 +9,7 @@ import {
   TransactionRefused,
   WriteConditionFailed,
 } from "../../shared/adapters/dynamodb/commit.js";
+import { auditDraft } from "../../shared/app/context.js";
 import type { AuditDraft } from "../../shared/domain/audit.js";
 import { LanternError } from "../../shared/errors.js";
 import { busyProblem } from "../../shared/http/problem.js";
@@ -19,24 +20,12 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const tables = { data: "data", audit: "audit" };
 const options = { shards: 1, maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 2, sleep: async () => {} };
 const write = { Put: { TableName: "data", Item: { pk: "CONCERN#1", sk: "CONCERN" } } };
-const draft: AuditDraft = {
+const draft: AuditDraft = auditDraft({
   id: "evt_1",
   at: "2026-11-23T16:20:02.123Z",
   action: "audit_exported",
   actor: { partnerId: "essex-police", sub: "ig-1", clientId: "essex-police-ig" },
-  subjectId: null,
-  concernId: null,
-  notificationId: null,
-  recipientId: null,
-  agreement: null,
-  purpose: null,
-  lawfulBasis: null,
-  dataCategories: null,
-  payloadSha256: null,
-  reason: null,
-  target: null,
-  requestId: null,
-};
+});
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({
