@@ -11,8 +11,8 @@ import {
 
 /**
  * Bundle every Lambda with the shared esbuild configuration (the one the CDK app uses) and
- * print each bundle's size. Fails if a bundle pulls in the CDK or the local hub: they would
- * bloat the cold start and have no business running in Lambda.
+ * print each bundle's size. Fails if a bundle pulls in the CDK, the local hub or zod classic
+ * (FORBIDDEN_IN_BUNDLE): they would bloat the cold start.
  */
 const outdir = mkdtempSync(join(tmpdir(), "lantern-bundles-"));
 let failed = false;
@@ -46,6 +46,6 @@ try {
   rmSync(outdir, { recursive: true, force: true });
 }
 if (failed) {
-  console.error("A bundle holds aws-cdk-lib, constructs or infra/local code.");
+  console.error("A bundle holds aws-cdk-lib, constructs, infra/local code or zod classic.");
   process.exit(1);
 }

@@ -18,6 +18,7 @@ export const ROOTS = ["shared", "functions"];
 export const LONG_FILES_ALLOWED: Record<string, string> = {
   "shared/api/routes.ts": "declarative data: the route table",
   "shared/api/schemas.ts": "declarative data: the zod schemas",
+  "shared/domain/registry.ts": "declarative data: the registry's zod schemas (zod/mini spells them longer)",
 };
 
 /** Functions allowed over 60 lines, by `file:name`, for the same reasons. */

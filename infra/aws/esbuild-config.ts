@@ -49,11 +49,16 @@ export const SHARED_ESBUILD = {
  */
 export const LAMBDA_NODE_OPTIONS = "--enable-source-maps";
 
-/** Code that must never reach a Lambda bundle: the CDK itself and the local hub. */
+/**
+ * Code that must never reach a Lambda bundle: the CDK itself, the local hub, and zod's classic
+ * API (its import alone was half a DocumentClient-only cold start; the schemas use zod/mini,
+ * which tree-shakes, and a single `import { z } from "zod"` would bring classic back whole).
+ */
 export const FORBIDDEN_IN_BUNDLE = [
   /node_modules\/aws-cdk-lib\//,
   /node_modules\/constructs\//,
   /infra\/local\//,
+  /node_modules\/zod\/(v4\/classic|v3)\//,
 ];
 
 /** The functions that serve no route: they run on a token, a stream or a schedule. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import { _default, array, minLength, strictObject } from "zod/mini";
 import { documentClient } from "../../shared/adapters/dynamodb/client.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import { seedRegistry } from "../../shared/app/seed.js";
@@ -15,13 +15,11 @@ import { AgreementSchema, PartnerSchema, RoutingRuleSchema } from "../../shared/
  *   npm run -s registry:load -- --demo      (the contract's demo registry)
  * Uses the AWS SDK's usual credential chain; refuses a store that already has a registry.
  */
-const RegistryFileSchema = z
-  .object({
-    partners: z.array(PartnerSchema).min(1),
-    agreements: z.array(AgreementSchema).default([]),
-    rules: z.array(RoutingRuleSchema).default([]),
-  })
-  .strict();
+const RegistryFileSchema = strictObject({
+  partners: array(PartnerSchema).check(minLength(1)),
+  agreements: _default(array(AgreementSchema), []),
+  rules: _default(array(RoutingRuleSchema), []),
+});
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

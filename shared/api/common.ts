@@ -1,11 +1,13 @@
-import { z } from "zod";
+import { maxLength, optional, strictObject, string } from "zod/mini";
 import type { HeaderSpec } from "./routes.js";
 
 /** Every route that needs a token can answer these (a bad token, a missing scope). */
 export const AUTH_ERRORS = [401, 403];
 
 /** A list that comes whole today takes a cursor like any list, and refuses every one (400). */
-export const ListQuerySchema = /* @__PURE__ */ z.object({ cursor: z.string().max(2048).optional() }).strict();
+export const ListQuerySchema = /* @__PURE__ */ strictObject({
+  cursor: optional(string().check(maxLength(2048))),
+});
 
 // Literal (satisfies, not a type annotation), so a handler that leaves out a required header
 // fails the type check (shared/api/operations.ts).

@@ -1,4 +1,16 @@
-import { z } from "zod";
+import {
+  array,
+  enum as enumOf,
+  extend,
+  globalRegistry,
+  int,
+  meta,
+  nullable,
+  object,
+  optional,
+  strictObject,
+  string,
+} from "zod/mini";
 import { text } from "../domain/text.js";
 import { BREACH_CAUSES, BREACH_STATUSES, RECALL_REASONS } from "../domain/vocabulary.js";
 import { AUTH_ERRORS } from "./common.js";
@@ -7,74 +19,72 @@ import { AuditEventSchema, cursor, IdParamsSchema, limit, NotificationSchema, pa
 
 /** The life of a disclosure after it is made: recall and the breaches it opens. */
 
-export const RecallRequestSchema = /* @__PURE__ */ z
-  .object({
-    reason: z.enum(RECALL_REASONS),
-    note: text(4000)
-      .optional()
-      .meta({ description: "IG's free text: kept with the notification, never in the audit trail." }),
-  })
-  .strict()
-  .meta({ id: "RecallRequest" });
+export const RecallRequestSchema = /* @__PURE__ */ strictObject({
+  reason: enumOf(RECALL_REASONS),
+  note: optional(text(4000)).check(
+    meta({ description: "IG's free text: kept with the notification, never in the audit trail." }),
+  ),
+}).register(globalRegistry, { id: "RecallRequest" });
 
-export const RecalledNotificationSchema = /* @__PURE__ */ NotificationSchema.extend({
-  breachId: z.string().meta({ description: "The breach record the recall opened." }),
-}).meta({ id: "RecalledNotification" });
+export const RecalledNotificationSchema = /* @__PURE__ */ extend(NotificationSchema, {
+  breachId: string().check(meta({ description: "The breach record the recall opened." })),
+}).register(globalRegistry, { id: "RecalledNotification" });
 
-const ActorView = /* @__PURE__ */ z.object({
-  partnerId: z.string().nullable(),
-  sub: z.string().nullable(),
-  clientId: z.string().nullable(),
+const ActorView = /* @__PURE__ */ object({
+  partnerId: nullable(string()),
+  sub: nullable(string()),
+  clientId: nullable(string()),
 });
 
-export const BreachSchema = /* @__PURE__ */ z
-  .object({
-    id: z.string(),
-    cause: z.enum(BREACH_CAUSES),
-    notificationId: z.string(),
-    concernId: z.string(),
-    recipientId: z.string(),
-    subjectId: z.string(),
-    detectedAt: z.string(),
-    reportBy: z.string().meta({ description: "detectedAt plus 72 hours (UK GDPR Art. 33)." }),
-    status: z.enum(BREACH_STATUSES).meta({
+export const BreachSchema = /* @__PURE__ */ object({
+  id: string(),
+  cause: enumOf(BREACH_CAUSES),
+  notificationId: string(),
+  concernId: string(),
+  recipientId: string(),
+  subjectId: string(),
+  detectedAt: string(),
+  reportBy: string().check(meta({ description: "detectedAt plus 72 hours (UK GDPR Art. 33)." })),
+  status: enumOf(BREACH_STATUSES).check(
+    meta({
       description:
         "`open`; `overdue` once reportBy passes undecided (one deadline_missed event, target { kind: breach, id }); `reported` or `not_reportable` once decided.",
     }),
-    decision: z
-      .object({
-        decision: z.enum(["reported", "not_reportable"]),
-        reference: z.string().nullable(),
-        rationale: z.string().nullable(),
-        decidedAt: z.string(),
-        decidedBy: ActorView,
-      })
-      .nullable(),
-    evidence: z.object({
-      events: z
-        .array(AuditEventSchema)
-        .meta({ description: "Every audit event of the notification: was it opened, when, by whom." }),
-      checkpoint: z.object({ number: z.int(), at: z.string(), checkpoint: z.string() }).nullable().meta({
+  ),
+  decision: nullable(
+    object({
+      decision: enumOf(["reported", "not_reportable"]),
+      reference: nullable(string()),
+      rationale: nullable(string()),
+      decidedAt: string(),
+      decidedBy: ActorView,
+    }),
+  ),
+  evidence: object({
+    events: array(AuditEventSchema).check(
+      meta({ description: "Every audit event of the notification: was it opened, when, by whom." }),
+    ),
+    checkpoint: nullable(object({ number: int(), at: string(), checkpoint: string() })).check(
+      meta({
         description: "The first signed checkpoint that covers the last of those events, or null (yet).",
       }),
-    }),
-  })
-  .meta({ id: "Breach" });
+    ),
+  }),
+}).register(globalRegistry, { id: "Breach" });
 
-export const BreachQuerySchema = /* @__PURE__ */ z
-  .object({ status: z.enum(BREACH_STATUSES).optional(), cursor, limit })
-  .strict();
+export const BreachQuerySchema = /* @__PURE__ */ strictObject({
+  status: optional(enumOf(BREACH_STATUSES)),
+  cursor,
+  limit,
+});
 
-export const BreachDecisionSchema = /* @__PURE__ */ z
-  .object({
-    decision: z.enum(["reported", "not_reportable"]),
-    reference: text(200).optional().meta({ description: "The ICO's case reference, when reported." }),
-    rationale: text(4000)
-      .optional()
-      .meta({ description: "Why: kept with the breach, never in the audit trail." }),
-  })
-  .strict()
-  .meta({ id: "BreachDecision" });
+export const BreachDecisionSchema = /* @__PURE__ */ strictObject({
+  decision: enumOf(["reported", "not_reportable"]),
+  reference: optional(text(200)).check(meta({ description: "The ICO's case reference, when reported." })),
+  rationale: optional(text(4000)).check(
+    meta({ description: "Why: kept with the breach, never in the audit trail." }),
+  ),
+}).register(globalRegistry, { id: "BreachDecision" });
 
 export const lifecycleRoutes = [
   {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { globalRegistry, registry, toJSONSchema, type ZodMiniType } from "zod/mini";
 import { PROBLEM_TYPE_BASE } from "../http/problem.js";
 import { MAX_BODY_BYTES } from "../http/request.js";
 import { examples } from "./examples.js";
@@ -31,19 +31,19 @@ const ERROR_TEXT: Record<number, string> = {
   503: "The hub is busy or a dependency is unavailable; retry after Retry-After seconds.",
 };
 
-const ref = (schema: z.ZodType) => {
-  const id = z.globalRegistry.get(schema)?.id;
+const ref = (schema: ZodMiniType) => {
+  const id = globalRegistry.get(schema)?.id;
   return id ? { $ref: `#/components/schemas/${id}` } : jsonSchema(schema);
 };
 
-function jsonSchema(schema: z.ZodType, io: "input" | "output" = "output"): Record<string, unknown> {
-  const out = z.toJSONSchema(schema, {
+function jsonSchema(schema: ZodMiniType, io: "input" | "output" = "output"): Record<string, unknown> {
+  const out = toJSONSchema(schema, {
     io,
     unrepresentable: "any",
     target: "draft-2020-12",
     reused: "inline",
     // An empty registry: inline everything, since these small schemas are not components.
-    metadata: z.registry<{ id?: string }>(),
+    metadata: registry<{ id?: string }>(),
   }) as Record<string, unknown>;
   delete out.$schema;
   return out;
@@ -172,7 +172,7 @@ function operation(route: RouteSpec) {
 }
 
 function components() {
-  const generated = z.toJSONSchema(z.globalRegistry, {
+  const generated = toJSONSchema(globalRegistry, {
     io: "input",
     unrepresentable: "any",
     target: "draft-2020-12",

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { Group, OperationId, OperationsOf, Route } from "./routes.js";
 
 /**
@@ -10,7 +10,7 @@ import type { Group, OperationId, OperationsOf, Route } from "./routes.js";
 
 export type RouteOf<Op extends OperationId> = Extract<Route, { operationId: Op }>;
 
-type Parsed<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Parsed<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
 /** What validation hands a handler: each part parsed by the route's own schema. */
 export interface InputOf<Op extends OperationId> {
@@ -34,7 +34,7 @@ type MainType<R> = R extends { contentType: infer C extends string } ? C : "appl
 /** A JSON body: the declared schema's output (what the document shows); unknown if none. */
 type JsonBody<R> =
   "application/json" extends MainType<R>
-    ? R extends { schema: infer S extends z.ZodType }
+    ? R extends { schema: infer S extends z.ZodMiniType }
       ? z.output<S>
       : unknown
     : never;

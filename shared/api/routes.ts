@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { auditRoutes } from "./audit-routes.js";
 import { concernRoutes } from "./concern-routes.js";
 import { lifecycleRoutes } from "./lifecycle-routes.js";
@@ -53,14 +53,14 @@ export interface HeaderSpec {
 /** Another representation of the same response (e.g. CSV beside JSON), chosen by the request. */
 export interface MediaSpec {
   contentType: string;
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** For a body no zod schema of ours describes (a FHIR resource per line). */
   jsonSchema?: Record<string, unknown>;
 }
 
 export interface ResponseSpec {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   /** For a JSON Lines type, `schema` describes each line. */
   contentType?: string;
   also?: MediaSpec[];
@@ -77,10 +77,10 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   tags: string[];
-  params?: z.ZodType;
-  query?: z.ZodType;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
   /** The JSON body, validated strictly. */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   /** A body that may be omitted altogether (acknowledge). */
   bodyOptional?: boolean;
   /** Request headers the route reads (strings; at most `maxLength` characters, 255 unless given). */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { z } from "zod";
+import type { core, ZodMiniType } from "zod/mini";
 import { hasLoneSurrogate } from "../domain/text.js";
 import {
   badRequest,
@@ -76,7 +76,7 @@ function checkJsonValue(root: unknown): FieldError | null {
   return null;
 }
 
-export function zodErrors(error: z.ZodError): FieldError[] {
+export function zodErrors(error: core.$ZodError): FieldError[] {
   return error.issues.map((issue) => {
     if (issue.code === "unrecognized_keys") {
       return { path: pointer(issue.path), message: `unknown member(s): ${issue.keys.join(", ")}` };
@@ -85,7 +85,7 @@ export function zodErrors(error: z.ZodError): FieldError[] {
   });
 }
 
-export function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function validate<T>(schema: ZodMiniType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (!result.success) throw validationFailed(zodErrors(result.error), `The ${what} is not valid.`);
   return result.data;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
-import { functionEntries, SHARED_ESBUILD } from "../../infra/aws/esbuild-config.js";
+import { FORBIDDEN_IN_BUNDLE, functionEntries, SHARED_ESBUILD } from "../../infra/aws/esbuild-config.js";
 
 /**
  * Each HTTP function's bundle, built as the stack builds it, holds only its own routes' schemas
@@ -47,4 +47,47 @@ describe("function bundles", () => {
       ).toEqual([]);
     }, 60_000);
   }
+});
+
+describe("every Lambda bundle", () => {
+  it("holds zod/mini and never zod classic, the CDK or the local hub", async () => {
+    // Prepare: every function at once, as the stack bundles each.
+    const outdir = join(dir, "all");
+
+    // Act
+    const result = await build({
+      ...SHARED_ESBUILD,
+      mainFields: [...SHARED_ESBUILD.mainFields],
+      external: [...SHARED_ESBUILD.external],
+      sourcemap: false,
+      entryPoints: functionEntries(),
+      outdir,
+      logLevel: "error",
+      metafile: true,
+    });
+
+    // Assess
+    const bundles = Object.values(result.metafile.outputs).filter((o) => o.entryPoint);
+    expect(bundles).toHaveLength(Object.keys(functionEntries()).length);
+    const usesMini: string[] = [];
+    for (const bundle of bundles) {
+      const inputs = Object.keys(bundle.inputs);
+      const forbidden = inputs.filter((i) => FORBIDDEN_IN_BUNDLE.some((pattern) => pattern.test(i)));
+      expect(forbidden, `${bundle.entryPoint} bundles forbidden code`).toEqual([]);
+      if (inputs.some((i) => /node_modules\/zod\/v4\/mini\//.test(i)))
+        usesMini.push(String(bundle.entryPoint));
+    }
+    // The check above is not vacuous: the functions that validate do bundle zod, as mini.
+    for (const group of ["concerns", "notifications", "registry", "audit", "public"]) {
+      expect(
+        usesMini.some((entry) => entry.endsWith(`functions/${group}.ts`)),
+        group,
+      ).toBe(true);
+    }
+  }, 120_000);
+
+  it("would refuse zod classic", () => {
+    expect(FORBIDDEN_IN_BUNDLE.some((p) => p.test("node_modules/zod/v4/classic/schemas.js"))).toBe(true);
+    expect(FORBIDDEN_IN_BUNDLE.some((p) => p.test("node_modules/zod/v4/mini/schemas.js"))).toBe(false);
+  });
 });
