@@ -3,6 +3,7 @@ import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-sto
 import { addAgreementVersion, changeAgreementStatus } from "../../shared/app/agreement-admin.js";
 import type { Caller } from "../../shared/app/context.js";
 import { registerPartner, updatePartner } from "../../shared/app/registry.js";
+import { replaceCalendar } from "../../shared/app/routing-admin.js";
 import { submitConcern } from "../../shared/app/submit-concern.js";
 import { termsOf } from "../../shared/domain/agreement-lifecycle.js";
 import type { Partner } from "../../shared/domain/registry.js";
@@ -171,6 +172,29 @@ describe("a registry snapshot brought up to date by one change", () => {
     // Assess
     expect(reads()).toEqual({ indexQueries: 0, keysRead: ["PARTNER#essex-mash|PARTNER"] });
     expect(recipients(after)).toEqual(["st-marys-primary"]);
+  });
+
+  it("reads a changed calendar again when next used: the school's due time moves past its new holidays", async () => {
+    // Prepare
+    const { store, submitA, igDeps, reads } = await containers();
+    const schoolDue = (r: SubmissionReceipt) =>
+      r.notifications.find((n) => n.recipientId === "st-marys-primary")?.dueBy;
+    const before = schoolDue(await submitA());
+    const current = (await store.registry.calendar("essex")).value;
+    const today = Date.parse(new Date().toISOString().slice(0, 10));
+    const fortnight = Array.from({ length: 14 }, (_, d) =>
+      new Date(today + d * 86_400_000).toISOString().slice(0, 10),
+    );
+
+    // Act: IG makes the next fortnight school holidays.
+    await replaceCalendar(igDeps, ig, "essex", { ...current, schoolHolidays: fortnight });
+    reads();
+    const after = schoolDue(await submitA());
+
+    // Assess: no entry read again (the calendar is read by itself when used), the due time later.
+    expect(reads()).toEqual({ indexQueries: 0, keysRead: [] });
+    expect(Date.parse(after ?? "")).toBeGreaterThan(Date.parse(before ?? ""));
+    expect((after ?? "").slice(0, 10) > (fortnight.at(-1) ?? "")).toBe(true);
   });
 
   it("reads the whole registry after two changes, and decides on both", async () => {
