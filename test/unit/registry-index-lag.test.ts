@@ -170,4 +170,44 @@ describe("a registry index lagging past the settle time", () => {
       setEntries(0);
     }
   });
+
+  it("applies one change by its keys only to a kept snapshot: one not kept may lack a listed entry", async () => {
+    // Prepare: the epoch as a change recording St Mary's agreement's key left it.
+    const listed = DEMO_PARTNERS.length + DEMO_AGREEMENTS.length;
+    const changed = [{ pk: "AGREEMENT#encompass-st-marys", sk: "AGREEMENT" }];
+    const setEpoch = (epoch: number, entries: number) => {
+      for (let copy = 0; copy < 16; copy++)
+        table.set(key(`REGISTRY_EPOCH#${copy}`, "EPOCH"), {
+          epoch,
+          changedAt,
+          entries,
+          ...(epoch === 8 ? { lastChange: changed, lastChangeEpoch: 8 } : {}),
+        });
+    };
+    const afterOneChange = async (entries: number) => {
+      setEpoch(7, entries);
+      const store = new DynamoRegistryStore(doc, tables, commit);
+      await store.decisionSnapshot();
+      setEpoch(8, entries);
+      ddb.resetHistory();
+      await store.decisionSnapshot(7);
+      return {
+        queries: ddb.commandCalls(QueryCommand).length,
+        keys: ddb
+          .commandCalls(BatchGetCommand)
+          .flatMap((c) => c.args[0].input.RequestItems?.[tables.data]?.Keys ?? []),
+      };
+    };
+
+    try {
+      // Act / Assess: kept, so only the change's key is read again.
+      expect(await afterOneChange(listed)).toEqual({ queries: 0, keys: changed });
+      // Not kept (the index listed fewer than were created): the whole registry again.
+      const unkept = await afterOneChange(listed + 1);
+      expect(unkept.queries).toBe(2);
+      expect(unkept.keys).toHaveLength(listed);
+    } finally {
+      setEpoch(7, 0);
+    }
+  });
 });

@@ -106,13 +106,13 @@ const BATCHES_IN_FLIGHT = 8;
 
 /**
  * Records read by key and consistently (BatchGetItem, 100 keys a batch, a few batches at once),
- * in the order of `keyList`; a key with no item is left out.
+ * by `pk|sk`; a key with no item is not in the map.
  */
-export async function batchGetData<T>(
+export async function batchGetByKey<T>(
   doc: DynamoDBDocumentClient,
   table: string,
   keyList: Record<string, string>[],
-): Promise<T[]> {
+): Promise<Map<string, T>> {
   const found = new Map<string, T>();
   const readBatch = async (keys: Record<string, string>[]) => {
     let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined = {
@@ -131,6 +131,16 @@ export async function batchGetData<T>(
     for (let batch = batches.shift(); batch; batch = batches.shift()) await readBatch(batch);
   };
   await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, batches.length) }, worker));
+  return found;
+}
+
+/** Records read by key and consistently (`batchGetByKey`), in the order of `keyList`; a key with no item is left out. */
+export async function batchGetData<T>(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  keyList: Record<string, string>[],
+): Promise<T[]> {
+  const found = await batchGetByKey<T>(doc, table, keyList);
   // In the keys' order, as BatchGet answers in any order.
   return keyList.flatMap((key) => {
     const entry = found.get(`${key.pk}|${key.sk}`);

@@ -3,7 +3,19 @@ import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
 import type { RegistrySnapshot } from "../../ports.js";
 import type { Write } from "./commit.js";
-import { batchGetData } from "./reads.js";
+import { batchGetByKey, batchGetData } from "./reads.js";
+import {
+  changedCalendars,
+  type EntryKey,
+  type EpochItem,
+  entriesOf,
+  entryCount,
+  entryOf,
+  nextChange,
+  type RegistryEntries,
+  snapshotOf,
+  withChanges,
+} from "./registry-entries.js";
 import { registryKeys as keys } from "./registry-keys.js";
 import { INDEX } from "./tables.js";
 
@@ -38,15 +50,30 @@ export const INDEX_SETTLE_MS = 5_000;
 /**
  * The writes that move every copy of the epoch: part of each registry change's transaction.
  * `created` partners and agreements are counted too (`entries`), so a snapshot can tell an
- * index listing that does not show them yet, however long the index lags.
+ * index listing that does not show them yet, however long the index lags. `changed` is the
+ * snapshot entries the change wrote (`changedEntryKeys`), recorded with the epoch they moved it
+ * to, so a container one change behind reads only those again; null (too many) records that a
+ * full read is needed.
  */
-export function epochBumps(table: string, at: number, created = 0): Write[] {
+export function epochBumps(
+  table: string,
+  at: number,
+  created = 0,
+  changed: readonly EntryKey[] | null = null,
+): Write[] {
+  const record = changed
+    ? {
+        expression:
+          "SET lastChange = :keys, lastChangeEpoch = if_not_exists(epoch, :zero) + :one, changedAt = :at",
+        values: { ":keys": changed, ":zero": 0 },
+      }
+    : { expression: "SET changedAt = :at REMOVE lastChange, lastChangeEpoch", values: {} };
   return Array.from({ length: REGISTRY_EPOCH_COPIES }, (_, copy) => ({
     Update: {
       TableName: table,
       Key: epochKey(copy),
-      UpdateExpression: "ADD epoch :one, entries :created SET changedAt = :at",
-      ExpressionAttributeValues: { ":one": 1, ":created": created, ":at": at },
+      UpdateExpression: `ADD epoch :one, entries :created ${record.expression}`,
+      ExpressionAttributeValues: { ":one": 1, ":created": created, ":at": at, ...record.values },
     },
   }));
 }
@@ -112,6 +139,10 @@ interface Loaded {
   snapshot: RegistrySnapshot;
   /** Whether it may be kept: read long enough after the last change for the index to list every entry. */
   settled: boolean;
+  /** What the snapshot was built from, so the next change can be applied to it. */
+  entries: RegistryEntries;
+  /** Calendars read so far, by area: read when first needed. */
+  calendars: Map<string, Promise<Calendar>>;
 }
 
 /** One container's snapshot: read once, shared by concurrent submissions, read again when stale. */
@@ -131,13 +162,11 @@ export class RegistrySnapshots {
    */
   async get(stale?: number): Promise<RegistrySnapshot> {
     const held = this.current;
-    if (held) {
-      const loaded = await held.catch(() => null);
-      if (loaded && loaded.snapshot.epoch !== stale) return loaded.snapshot;
-    }
+    const kept = held ? await held.catch(() => null) : null;
+    if (kept && kept.snapshot.epoch !== stale) return kept.snapshot;
     // Concurrent callers that found the same stale snapshot share one read.
     if (this.current === held) {
-      const loading = this.load();
+      const loading = this.load(kept);
       this.current = loading;
       loading.then(
         (l) => {
@@ -148,19 +177,48 @@ export class RegistrySnapshots {
         },
       );
     }
-    return (await (this.current ?? this.load())).snapshot;
+    return (await (this.current ?? this.load(null))).snapshot;
   }
 
   /**
    * The epoch first, consistently, then the registry: anything read is at least as new as the
-   * epoch, and a change after the epoch read has moved it, so the commit's check fails.
+   * epoch, and a change after the epoch read has moved it, so the commit's check fails. One
+   * change past a kept snapshot is applied to it (only its keys read again, by key); anything
+   * else reads the whole registry.
    */
-  private async load(): Promise<Loaded> {
-    const { doc, table } = this;
+  private async load(kept: Loaded | null): Promise<Loaded> {
     const epochItem = (
-      await doc.send(new GetCommand({ TableName: table, Key: epochKey(0), ConsistentRead: true }))
-    ).Item as { epoch?: number; changedAt?: number; entries?: number } | undefined;
-    const epoch = epochItem?.epoch ?? 0;
+      await this.doc.send(new GetCommand({ TableName: this.table, Key: epochKey(0), ConsistentRead: true }))
+    ).Item as EpochItem | undefined;
+    // Only a kept snapshot is complete: one not kept may lack an entry the index did not list.
+    const changed = kept?.settled ? nextChange(epochItem, kept.snapshot.epoch) : null;
+    if (kept && changed) return this.loadChange(kept, epochItem, changed);
+    return this.loadAll(epochItem);
+  }
+
+  /**
+   * The kept snapshot with one change applied: each key the change recorded read again by key,
+   * consistently, after the epoch (a created entry the index does not list yet included; a
+   * missing one was deleted). A change committed since has moved the epoch past this one, so a
+   * submission decided on it is cancelled at commit and decided again.
+   */
+  private async loadChange(
+    kept: Loaded,
+    epochItem: EpochItem | undefined,
+    changed: EntryKey[],
+  ): Promise<Loaded> {
+    const toRead = changed.filter((key) => entryOf(key)?.kind !== "calendar");
+    const read = await batchGetByKey<unknown>(this.doc, this.table, toRead);
+    const entries = withChanges(kept.entries, changed, read);
+    const calendars = new Map(kept.calendars);
+    for (const area of changedCalendars(changed)) calendars.delete(area);
+    // Nothing here depends on the index, so no settle time; the count stays a guard.
+    const settled = entryCount(entries) >= (epochItem?.entries ?? 0);
+    return this.loaded(epochItem?.epoch ?? 0, entries, calendars, settled);
+  }
+
+  private async loadAll(epochItem: EpochItem | undefined): Promise<Loaded> {
+    const { doc, table } = this;
     const settledByTime = Date.now() - (epochItem?.changedAt ?? 0) > this.settleMs;
     // The index only says which entries exist; what each says (an agreement's status, a
     // partner's areas, school or grants) is read by key, consistently, whatever the index's
@@ -170,22 +228,39 @@ export class RegistrySnapshots {
       readRegistry<Agreement>(doc, table, "AGREEMENTS"),
       doc.send(new GetCommand({ TableName: table, Key: keys.routing(), ConsistentRead: true })),
     ]);
-    const calendars = new Map<string, Promise<Calendar>>();
+    const routing = (rules.Item?.data as { rules: RoutingRule[] } | undefined)?.rules ?? [];
+    const entries = entriesOf(partners, agreements, routing);
+    // Fewer entries listed than were ever created (none is deleted): the index has not shown
+    // them all yet, whatever the time since. (Entries created before the count began are not
+    // counted, so there the settle time alone decides.)
+    const settled = settledByTime && entryCount(entries) >= (epochItem?.entries ?? 0);
+    return this.loaded(epochItem?.epoch ?? 0, entries, new Map(), settled);
+  }
+
+  /** The snapshot of `entries`, its calendars read when first needed (those in `calendars` already read). */
+  private loaded(
+    epoch: number,
+    entries: RegistryEntries,
+    calendars: Map<string, Promise<Calendar>>,
+    settled: boolean,
+  ): Loaded {
+    // A failed read is forgotten, so the next submission reads it again (one carried over too).
+    const remember = (area: string, found: Promise<Calendar>) => {
+      calendars.set(area, found);
+      found.catch(() => {
+        if (calendars.get(area) === found) calendars.delete(area);
+      });
+    };
+    for (const [area, found] of calendars) remember(area, found);
     const calendar = (area: string): Promise<Calendar> => {
       let found = calendars.get(area);
       if (!found) {
         found = this.readCalendar(area);
-        calendars.set(area, found);
-        found.catch(() => calendars.delete(area));
+        remember(area, found);
       }
       return found;
     };
-    const routing = (rules.Item?.data as { rules: RoutingRule[] } | undefined)?.rules ?? [];
-    // Fewer entries listed than were ever created (none is deleted): the index has not shown
-    // them all yet, whatever the time since. (Entries created before the count began are not
-    // counted, so there the settle time alone decides.)
-    const settled = settledByTime && partners.length + agreements.length >= (epochItem?.entries ?? 0);
-    return { snapshot: { epoch, partners, agreements, rules: routing, calendar }, settled };
+    return { snapshot: snapshotOf(epoch, entries, calendar), settled, entries, calendars };
   }
 
   /** Read when first needed, after the epoch: as new as the epoch, like the rest. */

@@ -12,6 +12,7 @@ import type {
 } from "../../ports.js";
 import { type CommitOptions, commitGuarded, type Write, type WriteConditionFailed } from "./commit.js";
 import { createOnly } from "./items.js";
+import { changedEntryKeys } from "./registry-entries.js";
 import { registryKeys as keys } from "./registry-keys.js";
 import { epochBumps, listRegistry, RegistrySnapshots } from "./registry-snapshot.js";
 import { INDEX, type TableNames } from "./tables.js";
@@ -111,7 +112,8 @@ export class DynamoRegistryStore implements RegistryStore {
     events: AuditDraft[],
     onCondition: (failed: WriteConditionFailed) => R = () => "conflict" as R,
   ): Promise<"ok" | R> {
-    const all = [...writes, ...epochBumps(this.tables.data, Date.now(), createdEntries(writes))];
+    const bumps = epochBumps(this.tables.data, Date.now(), createdEntries(writes), changedEntryKeys(writes));
+    const all = [...writes, ...bumps];
     return commitGuarded(this.doc, this.tables, all, events, this.commitOptions, onCondition);
   }
 
