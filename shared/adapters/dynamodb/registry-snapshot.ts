@@ -162,7 +162,7 @@ export class RegistrySnapshots {
    */
   async get(stale?: number): Promise<RegistrySnapshot> {
     const held = this.current;
-    const kept = held ? await held.catch(() => null) : null;
+    const kept = held === null ? null : await held.catch(() => null);
     if (kept && kept.snapshot.epoch !== stale) return kept.snapshot;
     // Concurrent callers that found the same stale snapshot share one read.
     if (this.current === held) {
