@@ -13,9 +13,12 @@ import { checkpointNow, listCheckpoints, verifyTrail } from "../shared/app/check
 import { listReviews, readReview, recordFinding } from "../shared/app/reviews.js";
 import { timelinessFigures } from "../shared/app/timeliness.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
-import { wired } from "./wiring.js";
+import { requestCheckpointsWith, signCheckpointsWith, wired } from "./wiring.js";
 
 /** Lambda entry point for information governance: query, export and verify the audit trail. */
+// Loaded on first use (a checkpoint's keys, a verification, a checkpoint request), not at init.
+signCheckpointsWith(() => import("../shared/adapters/signing/kms-signer.js"));
+requestCheckpointsWith(() => import("../shared/adapters/lambda/checkpoint-requester.js"));
 const w = wired();
 const isExportPosition = (v: unknown): v is ExportPosition =>
   Number.isInteger((v as ExportPosition | null)?.shard) &&

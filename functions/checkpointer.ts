@@ -1,9 +1,10 @@
 import { writeCheckpoint } from "../shared/app/checkpoints.js";
 import { jsonLogger } from "../shared/http/log.js";
 import type { CheckpointAnswer, CheckpointRequest } from "../shared/ports.js";
-import { wired } from "./wiring.js";
+import { signCheckpointsWith, wired } from "./wiring.js";
 
 const log = jsonLogger();
+signCheckpointsWith(() => import("../shared/adapters/signing/kms-signer.js"));
 
 const isRequest = (event: unknown): event is CheckpointRequest =>
   (event as CheckpointRequest | null)?.force === true;

@@ -16,8 +16,35 @@ import type { CheckpointRequester, CheckpointSigner, Clock, Ids } from "../share
 /*
  * The KMS, Lambda and Secrets Manager adapters (and their clients) are imported where they are
  * first used, not at the top: each function needs at most some of them, and most none at its
- * cold start (the modules stay in every bundle, but unevaluated until then).
+ * cold start. Secrets Manager's stays in every bundle, unevaluated until then (every function
+ * that pages reads the cursor key); the KMS and Lambda ones only in the bundles that hand over
+ * their loaders (signCheckpointsWith, requestCheckpointsWith).
  */
+
+type KmsSignerModule = typeof import("../shared/adapters/signing/kms-signer.js");
+type LambdaRequesterModule = typeof import("../shared/adapters/lambda/checkpoint-requester.js");
+let kmsSignerModule: (() => Promise<KmsSignerModule>) | undefined;
+let lambdaRequesterModule: (() => Promise<LambdaRequesterModule>) | undefined;
+
+/**
+ * The functions that sign checkpoints or check their signatures (audit, checkpointer) hand over
+ * the KMS adapter's loader here; the others never bundle the KMS client, whose unevaluated code
+ * alone, with the Lambda client's, cost ~0.3x of a DocumentClient-only cold start to parse.
+ */
+export function signCheckpointsWith(load: () => Promise<KmsSignerModule>): void {
+  kmsSignerModule = load;
+}
+
+/** The audit function, the only one that asks the checkpointer, hands over the Lambda adapter's loader. */
+export function requestCheckpointsWith(load: () => Promise<LambdaRequesterModule>): void {
+  lambdaRequesterModule = load;
+}
+
+/** A loader a function did not hand over: a deployment fault, named, on the call that needs it. */
+function loaded<T>(load: (() => Promise<T>) | undefined, what: string): Promise<T> {
+  if (!load) return Promise.reject(new ConfigurationError(`This function does not bundle ${what}.`));
+  return load();
+}
 
 /**
  * On AWS the checkpoint key is an asymmetric KMS key that never leaves KMS; locally the hub
@@ -27,7 +54,7 @@ async function checkpointSigner(env: NodeJS.ProcessEnv): Promise<CheckpointSigne
   const kmsKeyId = env[ENV.checkpointKmsKeyId];
   if (kmsKeyId) {
     const previous = (env[ENV.checkpointPreviousKmsKeyIds] ?? "").split(",").filter(Boolean);
-    const { KMSClient, KmsCheckpointSigner } = await import("../shared/adapters/signing/kms-signer.js");
+    const { KMSClient, KmsCheckpointSigner } = await loaded(kmsSignerModule, "the KMS checkpoint signer");
     return new KmsCheckpointSigner(traced(new KMSClient({})), kmsKeyId, previous);
   }
   const local = env[ENV.checkpointKey];
@@ -137,8 +164,9 @@ function lazySigner(env: NodeJS.ProcessEnv): CheckpointSigner {
 function lambdaCheckpointRequester(functionName: string): CheckpointRequester {
   let requester: Promise<CheckpointRequester> | undefined;
   const requesterOf = async () => {
-    const { LambdaClient, LambdaCheckpointRequester } = await import(
-      "../shared/adapters/lambda/checkpoint-requester.js"
+    const { LambdaClient, LambdaCheckpointRequester } = await loaded(
+      lambdaRequesterModule,
+      "the Lambda checkpoint requester",
     );
     return new LambdaCheckpointRequester(traced(new LambdaClient({})), functionName);
   };
