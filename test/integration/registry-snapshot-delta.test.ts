@@ -1,4 +1,6 @@
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
+import { epochBumps } from "../../shared/adapters/dynamodb/registry-snapshot.js";
 import { DynamoRegistryStore } from "../../shared/adapters/dynamodb/registry-store.js";
 import { addAgreementVersion, changeAgreementStatus } from "../../shared/app/agreement-admin.js";
 import type { Caller } from "../../shared/app/context.js";
@@ -195,6 +197,37 @@ describe("a registry snapshot brought up to date by one change", () => {
     expect(reads()).toEqual({ indexQueries: 0, keysRead: [] });
     expect(Date.parse(after ?? "")).toBeGreaterThan(Date.parse(before ?? ""));
     expect((after ?? "").slice(0, 10) > (fortnight.at(-1) ?? "")).toBe(true);
+  });
+
+  it("reads the whole registry after a change too big to record its keys", async () => {
+    // Prepare: one change recorded, then one that recorded none (as past the bound).
+    const { store, submitA, igDeps, reads } = await containers();
+    await submitA();
+    await changeAgreementStatus(igDeps, ig, "encompass-st-marys", 1, "suspend");
+    await submitA();
+    const copy = async () =>
+      (
+        await store.doc.send(
+          new GetCommand({ TableName: store.tables.data, Key: { pk: "REGISTRY_EPOCH#3", sk: "EPOCH" } }),
+        )
+      ).Item;
+    const recorded = await copy();
+
+    // Act
+    await store.doc.send(
+      new TransactWriteCommand({ TransactItems: epochBumps(store.tables.data, Date.now()) }),
+    );
+    reads();
+    const after = await submitA();
+
+    // Assess: the keys and their epoch cleared on the copies, the registry read whole.
+    expect(recorded?.lastChangeEpoch).toBe(recorded?.epoch);
+    const cleared = await copy();
+    expect(cleared?.epoch).toBe(Number(recorded?.epoch) + 1);
+    expect(cleared?.lastChange).toBeUndefined();
+    expect(cleared?.lastChangeEpoch).toBeUndefined();
+    expect(reads().indexQueries).toBe(2);
+    expect(recipients(after)).toEqual(["essex-mash"]);
   });
 
   it("reads the whole registry after two changes, and decides on both", async () => {
