@@ -7,7 +7,6 @@ import {
   entriesOf,
   entryOf,
   keyId,
-  MAX_CHANGED_KEYS,
   nextChange,
   snapshotOf,
   withChanges,
@@ -71,15 +70,47 @@ describe("the keys a change records", () => {
     ]);
   });
 
-  it("records that a full read is needed past the bound on keys or on their bytes", () => {
+  it("records that a full read is needed past the bound on the keys' bytes", () => {
     // Prepare
     const agreements = (n: number, id = (i: number) => `a-${i}`) =>
       Array.from({ length: n }, (_, i) => put(agreementItem(agreement(id(i)))));
 
     // Act / Assess
-    expect(changedEntryKeys(agreements(MAX_CHANGED_KEYS))).toHaveLength(MAX_CHANGED_KEYS);
-    expect(changedEntryKeys(agreements(MAX_CHANGED_KEYS + 1))).toBeNull();
-    expect(changedEntryKeys(agreements(20, (i) => `${i}-${"x".repeat(1_000)}`))).toBeNull();
+    expect(changedEntryKeys(agreements(3, (i) => `${i}-${"x".repeat(180)}`))).toHaveLength(3);
+    expect(changedEntryKeys(agreements(4, (i) => `${i}-${"x".repeat(180)}`))).toBeNull();
+    expect(changedEntryKeys(agreements(20))).toHaveLength(20);
+    expect(changedEntryKeys(agreements(25))).toBeNull();
+  });
+
+  it("keeps an epoch copy under 1 KB however many keys it records, so a submission's check of it stays one unit", () => {
+    // Prepare: as many short keys as fit, and as few long ones, as JSON (longer than DynamoDB counts).
+    const most = (id: (i: number) => string) => {
+      let keys: EntryKey[] = [];
+      for (let n = 1; n <= 100; n++) {
+        const next = changedEntryKeys(
+          Array.from({ length: n }, (_, i) => put(agreementItem(agreement(id(i))))),
+        );
+        if (!next) break;
+        keys = next;
+      }
+      return keys;
+    };
+    for (const keys of [most((i) => `${i}`), most((i) => `${i}-${"x".repeat(60)}`)]) {
+      // Act
+      const copy = {
+        pk: "REGISTRY_EPOCH#15",
+        sk: "EPOCH",
+        epoch: 1_000_000,
+        entries: 100_000,
+        changedAt: Date.now(),
+        lastChange: keys,
+        lastChangeEpoch: 1_000_000,
+      };
+
+      // Assess
+      expect(keys.length).toBeGreaterThan(5);
+      expect(Buffer.byteLength(JSON.stringify(copy))).toBeLessThan(1_024);
+    }
   });
 
   it("moves every epoch copy with the keys and the epoch they belong to, or clears them when too many", () => {

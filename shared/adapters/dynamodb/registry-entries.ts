@@ -24,12 +24,16 @@ export type EntryOf =
   | { kind: "rules"; id: null };
 
 /**
- * Keys a change records on the epoch for others to read again; past either bound it records
- * that a full read is needed instead, so the 16 epoch copies stay small items whatever the
- * change (the change's transaction carries each copy).
+ * The keys a change records on the epoch for others to read again, as stored; past this it
+ * records that a full read is needed instead. It keeps each epoch copy under 1 KB (the keys,
+ * about 10 bytes of overhead each, and ~100 bytes of the copy's own), so the ConditionCheck
+ * every submission makes on its copy stays one unit: some 20 keys. A change writes one entry
+ * today (a partner, an agreement, the rule set or a calendar).
  */
-export const MAX_CHANGED_KEYS = 100;
-export const MAX_CHANGED_KEY_BYTES = 16_384;
+export const MAX_CHANGED_KEY_BYTES = 700;
+
+/** A recorded key's size as DynamoDB counts it: its names and values, and a list element's and map's overhead. */
+const storedBytes = (key: EntryKey): number => 10 + Buffer.byteLength(key.pk) + Buffer.byteLength(key.sk);
 
 const PREFIXED = { PARTNER: "partner", AGREEMENT: "agreement", CALENDAR: "calendar" } as const;
 
@@ -59,8 +63,8 @@ export function changedEntryKeys(writes: readonly Write[]): EntryKey[] | null {
     if (key && entryOf(key)) changed.set(keyId(key), key);
   }
   const keys = [...changed.values()];
-  const bytes = keys.reduce((n, k) => n + Buffer.byteLength(k.pk) + Buffer.byteLength(k.sk), 0);
-  return keys.length <= MAX_CHANGED_KEYS && bytes <= MAX_CHANGED_KEY_BYTES ? keys : null;
+  const bytes = keys.reduce((n, key) => n + storedBytes(key), 0);
+  return bytes <= MAX_CHANGED_KEY_BYTES ? keys : null;
 }
 
 /** What an epoch copy says about the last change (attributes written by `epochBumps`). */
