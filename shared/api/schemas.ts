@@ -62,21 +62,22 @@ const Refusal = /* @__PURE__ */ object({ recipientId: string(), reason: enumOf(R
   { id: "Refusal", description: "A routed recipient that was not told, and why." },
 );
 
+/** A concern's notifications as its receipt and its view list them. */
+const NOTIFICATION_SUMMARY = {
+  id: string(),
+  recipientId: string(),
+  agreement: nullable(AgreementRef),
+  dataCategories: array(Category),
+  dueBy: string(),
+  status: enumOf(NOTIFICATION_STATUSES),
+  breakGlass: boolean(),
+};
+
 export const ConcernReceiptSchema = /* @__PURE__ */ object({
   id: string(),
   subjectId: string().check(meta({ description: "The hub's stable pseudonymous id for the child." })),
   receivedAt: string(),
-  notifications: array(
-    object({
-      id: string(),
-      recipientId: string(),
-      agreement: nullable(AgreementRef),
-      dataCategories: array(Category),
-      dueBy: string(),
-      status: enumOf(NOTIFICATION_STATUSES),
-      breakGlass: boolean(),
-    }),
-  ),
+  notifications: array(object(NOTIFICATION_SUMMARY)),
   refusals: array(Refusal),
   withheld: array(object({ recipientId: string(), reason: literal("more_detrimental") })).check(
     meta({
@@ -123,13 +124,7 @@ export const ConcernViewSchema = /* @__PURE__ */ object({
   breakGlass: nullable(object({ justification: string() })),
   notifications: array(
     object({
-      id: string(),
-      recipientId: string(),
-      agreement: nullable(AgreementRef),
-      dataCategories: array(Category),
-      dueBy: string(),
-      status: enumOf(NOTIFICATION_STATUSES),
-      breakGlass: boolean(),
+      ...NOTIFICATION_SUMMARY,
       acknowledgedAt: nullable(string()),
       outcome: nullable(object({ outcome: enumOf(OUTCOMES), recordedAt: string() })),
     }),

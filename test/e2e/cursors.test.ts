@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { z } from "zod";
+import type { ZodMiniObject } from "zod/mini";
 import { type RouteSpec, routes } from "../../shared/api/routes.js";
 import { ConcernReceiptSchema } from "../../shared/api/schemas.js";
 import { DEMO_PARTNERS } from "../../shared/demo-registry.js";
@@ -17,7 +17,7 @@ import { call, type Hub, startHub } from "../support/hub.js";
  * hub would have issued to someone else.
  */
 
-const shapeOf = (schema: unknown) => (schema as z.ZodObject | undefined)?.shape ?? {};
+const shapeOf = (schema: unknown) => (schema as ZodMiniObject | undefined)?.shape ?? {};
 const table = routes as readonly RouteSpec[];
 const paged = table.filter(
   (r) =>
