@@ -1,11 +1,6 @@
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  type JWTVerifyGetKey,
-  errors as joseErrors,
-  jwtVerify,
-} from "jose";
+import { createLocalJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from "jose";
 import { serviceUnavailable, unauthorized } from "../errors.js";
+import { remoteKeySet } from "./remote-keys.js";
 
 /** RFC 9068 access tokens: asymmetric signatures only, so no shared secret can mint one. */
 export const ALLOWED_ALGORITHMS = ["RS256", "ES256"];
@@ -24,13 +19,13 @@ export interface TokenIdentity {
   scopes: Set<string>;
 }
 
-/** Key sets are fetched once per process and cached, with a bounded wait on every fetch. */
+/**
+ * Key sets are fetched once per process and cached, with a bounded wait on every fetch
+ * (3 s; refetched after 10 min, or on an unknown kid at most every 30 s). Not jose's
+ * createRemoteJWKSet: it loads Node's undici at cold start (see remote-keys.ts).
+ */
 export function remoteKeys(url: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(url), {
-    timeoutDuration: 3000,
-    cooldownDuration: 30_000,
-    cacheMaxAge: 600_000,
-  });
+  return remoteKeySet(url);
 }
 
 export function localKeys(jwks: { keys: object[] }): JWTVerifyGetKey {
