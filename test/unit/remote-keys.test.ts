@@ -166,7 +166,14 @@ describe("remote key set: what it refuses", () => {
     expect(() => remoteKeySet("https://login.example.police.uk/jwks")).not.toThrow();
     for (const url of ["http://127.0.0.1:9/jwks", "http://localhost:9/jwks", "http://[::1]:9/jwks"])
       expect(() => remoteKeySet(url)).not.toThrow();
-    for (const url of ["http://login.example.police.uk/jwks", "http://10.0.0.1/jwks", "file:///etc/jwks"])
+    expect(remoteKeySet("http://127.1:9/jwks")).toBeTypeOf("function");
+    for (const url of [
+      "http://login.example.police.uk/jwks",
+      "http://10.0.0.1/jwks",
+      "http://127.0.0.1.example.com/jwks",
+      "http://localhost.example.com/jwks",
+      "file:///etc/jwks",
+    ])
       expect(() => remoteKeySet(url)).toThrow(ConfigurationError);
   });
 });
