@@ -5,10 +5,11 @@ import canonicalize from "canonicalize";
  * is the same function specialised to the audit event's fixed shape, because verification
  * spends most of its time canonicalising and every event has the same members.
  *
- * The specialisation writes the members in their sorted order with constant keys and uses
- * `JSON.stringify` for each leaf, which is what RFC 8785 prescribes for strings (ECMAScript
- * escaping: `"`, `\` and controls below U+0020 only; U+2028/U+2029 and astral characters as
- * they are) and for numbers (ECMAScript Number serialisation: -0 as 0, exponent forms). A
+ * The specialisation is compiled once from EVENT_SHAPE into one writer per member, which
+ * writes the members in their sorted order with constant keys and each leaf as RFC 8785
+ * prescribes: strings by ECMAScript escaping (`"`, `\` and controls below U+0020 only;
+ * U+2028/U+2029 and astral characters as they are; strings needing none are quoted as they
+ * are), numbers by ECMAScript Number serialisation (-0 as 0, exponent forms). A
  * shape guard checks every member first; anything it does not recognise (a member more or
  * less, another type, a non-plain object, a non-finite number, a string that is not
  * well-formed UTF-16) goes to the generic canonicaliser, so the result is byte-identical to
@@ -85,8 +86,6 @@ export const EVENT_SHAPE: Members = [
 // ES2024's String.prototype.isWellFormed (Node 20+), not yet in the ES2023 lib this project targets.
 const isWellFormed = (String.prototype as unknown as { isWellFormed(this: string): boolean }).isWellFormed;
 
-const isEnumerable = Object.prototype.propertyIsEnumerable;
-
 /** Not a member of the shape: the guard's answer, distinct from every JSON text. */
 const MISMATCH = Symbol("shape mismatch");
 
@@ -100,6 +99,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000-U+001F are what JSON must escape.
 const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
+/** Writes one member's value as RFC 8785 JSON, or answers MISMATCH: compiled once from its Shape. */
+type Emit = (value: unknown) => string | typeof MISMATCH;
+
 /** A string's RFC 8785 form, or MISMATCH for a lone surrogate (which has none: the generic path throws). */
 function string(value: string): string | typeof MISMATCH {
   // Most members are ids, hashes and times: a regular expression test is cheaper than JSON.stringify.
@@ -107,15 +109,14 @@ function string(value: string): string | typeof MISMATCH {
   return isWellFormed.call(value) ? JSON.stringify(value) : MISMATCH;
 }
 
-function leaf(value: unknown, scalar: Scalar): string | typeof MISMATCH {
-  if (typeof value === "string") return string(value);
-  if (value === null) return scalar === "stringOrNull" ? "null" : MISMATCH;
-  if (scalar === "number" && typeof value === "number" && Number.isFinite(value))
-    return JSON.stringify(value);
-  return MISMATCH;
-}
+const emitString: Emit = (value) => (typeof value === "string" ? string(value) : MISMATCH);
+const emitStringOrNull: Emit = (value) =>
+  typeof value === "string" ? string(value) : value === null ? "null" : MISMATCH;
+// For a finite number String() is ECMAScript Number::toString, as JSON.stringify is (-0 gives "0").
+const emitNumber: Emit = (value) =>
+  typeof value === "number" && Number.isFinite(value) ? String(value) : MISMATCH;
 
-function stringArray(value: unknown): string | typeof MISMATCH {
+function emitStringArray(value: unknown): string | typeof MISMATCH {
   if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return MISMATCH;
   let out = "[";
   for (let i = 0; i < value.length; i++) {
@@ -129,39 +130,61 @@ function stringArray(value: unknown): string | typeof MISMATCH {
   return `${out}]`;
 }
 
-function member(value: unknown, shape: Shape): string | typeof MISMATCH {
-  if (typeof shape === "string") return leaf(value, shape);
-  if (value === null) return shape.nullable ? "null" : MISMATCH;
-  if ("array" in shape) return stringArray(value);
-  return object(value, shape.object, null);
+const nullable =
+  (emit: Emit): Emit =>
+  (value) =>
+    value === null ? "null" : emit(value);
+
+function compile(shape: Shape): Emit {
+  if (shape === "string") return emitString;
+  if (shape === "stringOrNull") return emitStringOrNull;
+  if (shape === "number") return emitNumber;
+  const emit = "array" in shape ? emitStringArray : compileObject(shape.object, null);
+  return shape.nullable ? nullable(emit) : emit;
 }
 
 /**
- * The members of `value` in shape order, or MISMATCH unless `value` is a plain object with
- * exactly those members (plus `skip`, when given, which is left out).
+ * The members of a value in shape order, or MISMATCH unless it is a plain object with exactly
+ * those members (plus `skip`, when given, which is left out). Names, their JSON prefixes and
+ * each member's writer are worked out here once, not per event.
  */
-function object(value: unknown, members: Members, skip: string | null): string | typeof MISMATCH {
-  if (!isPlainObject(value)) return MISMATCH;
-  // Object.keys is what the generic path serialises: own, enumerable, string-keyed members.
-  const expected = members.length + (skip !== null && isEnumerable.call(value, skip) ? 1 : 0);
-  if (Object.keys(value).length !== expected) return MISMATCH;
-  let out = "{";
-  for (let i = 0; i < members.length; i++) {
-    const [name, shape] = members[i] as readonly [string, Shape];
-    if (!isEnumerable.call(value, name)) return MISMATCH;
-    const text = member(value[name], shape);
-    if (text === MISMATCH) return MISMATCH;
-    out += `${i === 0 ? "" : ","}"${name}":${text}`;
-  }
-  return `${out}}`;
+function compileObject(members: Members, skip: string | null): Emit {
+  const names = members.map(([name]) => name);
+  const prefixes = names.map((name, i) => `${i === 0 ? "{" : ","}"${name}":`);
+  const emits = members.map(([, shape]) => compile(shape));
+  const known = new Set(skip === null ? names : [...names, skip]);
+  /** The last key order seen that passed: events built alike share it, and === on it is cheap. */
+  let lastKeys: readonly string[] = [];
+  const exactMembers = (value: object): boolean => {
+    // Object.keys is what the generic path serialises: own, enumerable, string-keyed members.
+    const keys = Object.keys(value);
+    if (keys.length === lastKeys.length && keys.every((key, i) => key === lastKeys[i])) return true;
+    // Object.keys has no repeats, so all keys known and the count right means exactly the members.
+    const withSkip = skip !== null && keys.includes(skip) ? 1 : 0;
+    if (keys.length !== names.length + withSkip || !keys.every((key) => known.has(key))) return false;
+    lastKeys = keys;
+    return true;
+  };
+  return (value) => {
+    if (!isPlainObject(value) || !exactMembers(value)) return MISMATCH;
+    let out = "";
+    for (let i = 0; i < emits.length; i++) {
+      const text = (emits[i] as Emit)(value[names[i] as string]);
+      if (text === MISMATCH) return MISMATCH;
+      out += (prefixes[i] as string) + text;
+    }
+    return `${out}}`;
+  };
 }
+
+const emitEvent = compileObject(EVENT_SHAPE, "hash");
 
 /**
  * The specialised path alone: the canonical JSON of an event of exactly the audit event's
  * shape (without `hash`), or null when the guard sends it to the generic path.
  */
 export function canonicalEventFast(event: unknown): string | null {
-  const fast = object(event, EVENT_SHAPE, "hash");
+  const fast = emitEvent(event);
   return fast === MISMATCH ? null : fast;
 }
 

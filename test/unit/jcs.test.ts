@@ -203,6 +203,27 @@ describe("canonicalEvent, the audit event's specialised RFC 8785 canonicaliser",
     );
   });
 
+  it("takes the fast path whatever order the members were written in", () => {
+    const order = fc.array(fc.integer(), { minLength: 1, maxLength: 32 });
+    fc.assert(
+      fc.property(withOptionalHash, order, (event, order) => {
+        // Rebuild each object with its members in a random order: the guard must not depend on it.
+        const shuffle = (value: unknown): unknown => {
+          if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+          const entries = Object.entries(value).map(
+            ([k, v], i) => [order[i % order.length] ?? 0, k, shuffle(v)] as const,
+          );
+          entries.sort((a, b) => a[0] - b[0]);
+          return Object.fromEntries(entries.map(([, k, v]) => [k, v]));
+        };
+        const reordered = shuffle(event);
+        expect(outcome(() => canonicalEvent(reordered))).toEqual(generic(event));
+        expect(canonicalEventFast(reordered)).toBe(canonicalEventFast(event));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it("refuses a lone surrogate exactly as the generic path does, wherever it is", () => {
     const base = chain(
       [
