@@ -15,7 +15,6 @@ import { timelinessFigures } from "../shared/app/timeliness.js";
 import { createHttpHandler } from "../shared/http/lambda.js";
 import { requestCheckpointsWith, signCheckpointsWith, wired } from "./wiring.js";
 
-/** Lambda entry point for information governance: query, export and verify the audit trail. */
 // Loaded on first use (a checkpoint's keys, a verification, a checkpoint request), not at init.
 signCheckpointsWith(() => import("../shared/adapters/signing/kms-signer.js"));
 requestCheckpointsWith(() => import("../shared/adapters/lambda/checkpoint-requester.js"));
@@ -25,6 +24,7 @@ const isExportPosition = (v: unknown): v is ExportPosition =>
   Number.isInteger((v as ExportPosition | null)?.seq);
 const utc = (at: string | undefined) => (at === undefined ? undefined : new Date(at).toISOString());
 
+/** Lambda entry point for information governance: query, export and verify the audit trail. */
 export const handler = createHttpHandler(
   auditGroup,
   {

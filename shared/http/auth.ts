@@ -1,6 +1,6 @@
 import { createLocalJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from "jose";
 import { serviceUnavailable, unauthorized } from "../errors.js";
-import { remoteKeySet } from "./remote-keys.js";
+import { KeySetUnavailable, remoteKeySet } from "./remote-keys.js";
 
 /** RFC 9068 access tokens: asymmetric signatures only, so no shared secret can mint one. */
 export const ALLOWED_ALGORITHMS = ["RS256", "ES256"];
@@ -93,7 +93,12 @@ export async function verifyAccessToken(
     payload = verified.payload;
     typ = verified.protectedHeader.typ;
   } catch (error: unknown) {
-    if (error instanceof joseErrors.JWKSTimeout)
+    // The issuer's key set timed out, answered other than 200 with JSON, or is not a key set.
+    if (
+      error instanceof joseErrors.JWKSTimeout ||
+      error instanceof KeySetUnavailable ||
+      error instanceof joseErrors.JWKSInvalid
+    )
       throw serviceUnavailable("The token issuer's keys cannot be fetched.", 5);
     if (error instanceof joseErrors.JOSEError) throw unauthorized(refusalOf(error, config));
     if (error instanceof TypeError) throw serviceUnavailable("The token issuer's keys cannot be fetched.", 5);

@@ -20,6 +20,16 @@ export interface RemoteKeyOptions {
   maxBytes: number;
 }
 
+/**
+ * The issuer's key set could not be had: a status other than 200, a body over the bound or not
+ * JSON. The issuer's fault, not the token's, so the verifier answers 503, not 401. A JOSEError,
+ * as jose's own remote set throws for these.
+ */
+export class KeySetUnavailable extends joseErrors.JOSEError {}
+
+/** A network failure, as fetch reports it (a TypeError), which the verifier turns into a 503. */
+const networkFailure = (cause: unknown) => new TypeError("fetch failed", { cause });
+
 export const REMOTE_KEY_DEFAULTS: RemoteKeyOptions = {
   timeoutMs: 3000,
   cooldownMs: 30_000,
@@ -52,15 +62,16 @@ function readJson(response: IncomingMessage, maxBytes: number): Promise<unknown>
       bytes += chunk.length;
       if (bytes <= maxBytes) return void chunks.push(chunk);
       response.destroy();
-      reject(new joseErrors.JOSEError("The JSON Web Key Set HTTP response is too large"));
+      reject(new KeySetUnavailable("The JSON Web Key Set HTTP response is too large"));
     });
-    response.on("error", reject);
+    // A connection reset after the headers ("aborted") is a network failure like any other.
+    response.on("error", (cause) => reject(networkFailure(cause)));
     response.on("end", () => {
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
       } catch (cause) {
         reject(
-          new joseErrors.JOSEError("Failed to parse the JSON Web Key Set HTTP response as JSON", { cause }),
+          new KeySetUnavailable("Failed to parse the JSON Web Key Set HTTP response as JSON", { cause }),
         );
       }
     });
@@ -74,7 +85,8 @@ function fetchKeySet(url: URL, options: RemoteKeyOptions): Promise<unknown> {
     // A fresh connection each time (one fetch per 10 minutes): a pooled socket the issuer has
     // since closed would fail the fetch with ECONNRESET.
     agent: false,
-    headers: { accept: "application/json, application/jwk-set+json" },
+    // Named, as jose names itself: some issuers' firewalls refuse a request with no User-Agent.
+    headers: { accept: "application/json, application/jwk-set+json", "user-agent": "lantern" },
   });
   let timer: NodeJS.Timeout | undefined;
   // The whole exchange, connection to last byte, as fetch's AbortSignal.timeout bounds it.
@@ -85,13 +97,12 @@ function fetchKeySet(url: URL, options: RemoteKeyOptions): Promise<unknown> {
     }, options.timeoutMs);
   });
   const exchange = new Promise<unknown>((resolve, reject) => {
-    // A network failure is fetch's TypeError, which the verifier turns into a 503.
-    request.on("error", (cause) => reject(new TypeError("fetch failed", { cause })));
+    request.on("error", (cause) => reject(networkFailure(cause)));
     request.once("response", (response) => {
       // Redirects are not followed (jose's redirect: "manual"): only 200 holds the key set.
       if (response.statusCode === 200) return resolve(readJson(response, options.maxBytes));
       response.resume();
-      reject(new joseErrors.JOSEError("Expected 200 OK from the JSON Web Key Set HTTP response"));
+      reject(new KeySetUnavailable("Expected 200 OK from the JSON Web Key Set HTTP response"));
     });
     request.end();
   });

@@ -71,6 +71,7 @@ describe("remote key set: caching", () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]?.method).toBe("GET");
     expect(requests[0]?.headers.accept).toBe("application/json, application/jwk-set+json");
+    expect(requests[0]?.headers["user-agent"]).toBe("lantern");
   });
 
   it("refetches once the cached set is older than its max age", async () => {
@@ -200,5 +201,30 @@ describe("remote key set: the verifier's answer", () => {
     expect((timedOut as LanternError).status).toBe(503);
     const unreachable = await verifyWith(remoteKeySet("http://127.0.0.1:9/jwks.json"));
     expect((unreachable as LanternError).status).toBe(503);
+  });
+
+  it("is a 503, not a 401, when the issuer answers other than 200, too much, not JSON, or not a key set", async () => {
+    const answers: Serve[] = [
+      (_req, res) => res.writeHead(500).end(),
+      (_req, res) => res.writeHead(200).end(JSON.stringify({ keys: [], pad: "x".repeat(5000) })),
+      (_req, res) => res.writeHead(200).end("<html>sign in</html>"),
+      json({ keys: "none" }),
+    ];
+    for (const answer of answers) {
+      serve = answer;
+      const refused = await verifyWith(keys({ maxBytes: 1000 }));
+      expect((refused as LanternError).status).toBe(503);
+    }
+  });
+
+  it("is a 503 when the issuer's connection drops in the middle of the body", async () => {
+    serve = (_req, res) => {
+      res.writeHead(200, { "content-length": "1000" });
+      res.write('{"keys":[');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const dropped = await refusal(keys()(header("a"), TOKEN));
+    expect(dropped).toBeInstanceOf(TypeError);
+    expect(((await verifyWith(keys())) as LanternError).status).toBe(503);
   });
 });

@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { Page } from "../../ports.js";
 import { decodeCursor, encodeCursor, isStringRecord } from "./cursor.js";
+import { keyId } from "./item-key.js";
 import { INDEX } from "./tables.js";
 
 /**
@@ -120,7 +121,7 @@ export async function batchGetByKey<T>(
     };
     while (request && Object.keys(request).length > 0) {
       const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[table] ?? []) found.set(`${item.pk}|${item.sk}`, dataOf<T>(item));
+      for (const item of out.Responses?.[table] ?? []) found.set(keyId(item), dataOf<T>(item));
       request = out.UnprocessedKeys as typeof request;
     }
   };

@@ -2,6 +2,7 @@ import type { Calendar } from "../../domain/calendar.js";
 import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
 import type { RegistrySnapshot } from "../../ports.js";
 import type { Write } from "./commit.js";
+import { keyId } from "./item-key.js";
 
 /**
  * What a registry snapshot is built from, and how one change is applied to it: pure, so a
@@ -45,7 +46,11 @@ export function entryOf({ pk, sk }: EntryKey): EntryOf | null {
   return { kind: PREFIXED[sk as keyof typeof PREFIXED], id: pk.slice(hash + 1) };
 }
 
-export const keyId = (key: EntryKey): string => `${key.pk}|${key.sk}`;
+export { keyId };
+
+/** The rule set a routing item holds (none before any is set). */
+export const rulesOf = (data: unknown): RoutingRule[] =>
+  (data as { rules?: RoutingRule[] } | undefined)?.rules ?? [];
 
 function writtenKey(write: Write): EntryKey | null {
   const key = write.Put?.Item ?? write.Update?.Key ?? write.Delete?.Key;
@@ -117,7 +122,7 @@ export function withChanges(
     const data = read.get(keyId(key));
     if (entry?.kind === "partner") setOrDelete(partners, entry.id, data as Partner | undefined);
     if (entry?.kind === "agreement") setOrDelete(agreements, entry.id, data as Agreement | undefined);
-    if (entry?.kind === "rules") rules = (data as { rules: RoutingRule[] } | undefined)?.rules ?? [];
+    if (entry?.kind === "rules") rules = rulesOf(data);
   }
   return { partners, agreements, rules };
 }

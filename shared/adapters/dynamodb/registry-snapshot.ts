@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Calendar, defaultCalendar } from "../../domain/calendar.js";
-import type { Agreement, Partner, RoutingRule } from "../../domain/registry.js";
+import type { Agreement, Partner } from "../../domain/registry.js";
 import type { RegistrySnapshot } from "../../ports.js";
 import type { Write } from "./commit.js";
 import { batchGetByKey, batchGetData } from "./reads.js";
@@ -13,6 +13,7 @@ import {
   entryOf,
   nextChange,
   type RegistryEntries,
+  rulesOf,
   snapshotOf,
   withChanges,
 } from "./registry-entries.js";
@@ -38,7 +39,7 @@ export const REGISTRY_EPOCH_COPIES = 16;
 const epochKey = (copy: number) => ({ pk: `REGISTRY_EPOCH#${copy}`, sk: "EPOCH" });
 
 /**
- * A snapshot read within this long of the last change is used once and not kept: the index that
+ * A whole read within this long of the last change is used once and not kept: the index that
  * lists which entries exist may not list a just-created partner or agreement yet (GSIs are
  * eventually consistent). Past it, a listing shorter than the count of entries created (the
  * epoch's `entries`) is not kept either, however long the index lags. What an entry says never
@@ -137,7 +138,10 @@ async function readRegistry<T>(doc: DynamoDBDocumentClient, table: string, kind:
 
 interface Loaded {
   snapshot: RegistrySnapshot;
-  /** Whether it may be kept: read long enough after the last change for the index to list every entry. */
+  /**
+   * Whether it may be kept: a whole read made long enough after the last change for the index to
+   * list every entry, or a kept snapshot with one change applied by key (no index involved).
+   */
   settled: boolean;
   /** What the snapshot was built from, so the next change can be applied to it. */
   entries: RegistryEntries;
@@ -152,7 +156,7 @@ export class RegistrySnapshots {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-    /** How long after a change a snapshot is used once and not kept. */
+    /** How long after a change a whole read is used once and not kept. */
     private readonly settleMs = INDEX_SETTLE_MS,
   ) {}
 
@@ -228,7 +232,7 @@ export class RegistrySnapshots {
       readRegistry<Agreement>(doc, table, "AGREEMENTS"),
       doc.send(new GetCommand({ TableName: table, Key: keys.routing(), ConsistentRead: true })),
     ]);
-    const routing = (rules.Item?.data as { rules: RoutingRule[] } | undefined)?.rules ?? [];
+    const routing = rulesOf(rules.Item?.data);
     const entries = entriesOf(partners, agreements, routing);
     // Fewer entries listed than were ever created (none is deleted): the index has not shown
     // them all yet, whatever the time since. (Entries created before the count began are not

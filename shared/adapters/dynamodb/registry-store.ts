@@ -86,7 +86,7 @@ export class DynamoRegistryStore implements RegistryStore {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tables: TableNames,
     private readonly commitOptions?: CommitOptions,
-    /** Milliseconds after a registry change during which a snapshot is read afresh each time. */
+    /** Milliseconds after a registry change during which a whole read of the registry is not kept. */
     indexSettleMs?: number,
   ) {
     this.snapshots = new RegistrySnapshots(doc, tables.data, indexSettleMs);
