@@ -23,28 +23,35 @@ import type { CheckpointRequester, CheckpointSigner, Clock, Ids } from "../share
 
 type KmsSignerModule = typeof import("../shared/adapters/signing/kms-signer.js");
 type LambdaRequesterModule = typeof import("../shared/adapters/lambda/checkpoint-requester.js");
-let kmsSignerModule: (() => Promise<KmsSignerModule>) | undefined;
-let lambdaRequesterModule: (() => Promise<LambdaRequesterModule>) | undefined;
+
+/**
+ * A module an entry hands over the loader of when it bundles it (`handOver`), and the wiring
+ * loads on first use (`load`); one that was not handed over is a deployment fault, named, on
+ * the call that needs it.
+ */
+function handedOver<T>(what: string) {
+  let loader: (() => Promise<T>) | undefined;
+  return {
+    handOver: (load: () => Promise<T>): void => {
+      loader = load;
+    },
+    load: (): Promise<T> =>
+      loader ? loader() : Promise.reject(new ConfigurationError(`This function does not bundle ${what}.`)),
+  };
+}
+
+const kmsSignerModule = handedOver<KmsSignerModule>("the KMS checkpoint signer");
+const lambdaRequesterModule = handedOver<LambdaRequesterModule>("the Lambda checkpoint requester");
 
 /**
  * The functions that sign checkpoints or check their signatures (audit, checkpointer) hand over
  * the KMS adapter's loader here; the others never bundle the KMS client, whose unevaluated code
  * alone, with the Lambda client's, cost ~0.3x of a DocumentClient-only cold start to parse.
  */
-export function signCheckpointsWith(load: () => Promise<KmsSignerModule>): void {
-  kmsSignerModule = load;
-}
+export const signCheckpointsWith = kmsSignerModule.handOver;
 
 /** The audit function, the only one that asks the checkpointer, hands over the Lambda adapter's loader. */
-export function requestCheckpointsWith(load: () => Promise<LambdaRequesterModule>): void {
-  lambdaRequesterModule = load;
-}
-
-/** A loader a function did not hand over: a deployment fault, named, on the call that needs it. */
-function loaded<T>(load: (() => Promise<T>) | undefined, what: string): Promise<T> {
-  if (!load) return Promise.reject(new ConfigurationError(`This function does not bundle ${what}.`));
-  return load();
-}
+export const requestCheckpointsWith = lambdaRequesterModule.handOver;
 
 /**
  * On AWS the checkpoint key is an asymmetric KMS key that never leaves KMS; locally the hub
@@ -54,7 +61,7 @@ async function checkpointSigner(env: NodeJS.ProcessEnv): Promise<CheckpointSigne
   const kmsKeyId = env[ENV.checkpointKmsKeyId];
   if (kmsKeyId) {
     const previous = (env[ENV.checkpointPreviousKmsKeyIds] ?? "").split(",").filter(Boolean);
-    const { KMSClient, KmsCheckpointSigner } = await loaded(kmsSignerModule, "the KMS checkpoint signer");
+    const { KMSClient, KmsCheckpointSigner } = await kmsSignerModule.load();
     return new KmsCheckpointSigner(traced(new KMSClient({})), kmsKeyId, previous);
   }
   const local = env[ENV.checkpointKey];
@@ -164,10 +171,7 @@ function lazySigner(env: NodeJS.ProcessEnv): CheckpointSigner {
 function lambdaCheckpointRequester(functionName: string): CheckpointRequester {
   let requester: Promise<CheckpointRequester> | undefined;
   const requesterOf = async () => {
-    const { LambdaClient, LambdaCheckpointRequester } = await loaded(
-      lambdaRequesterModule,
-      "the Lambda checkpoint requester",
-    );
+    const { LambdaClient, LambdaCheckpointRequester } = await lambdaRequesterModule.load();
     return new LambdaCheckpointRequester(traced(new LambdaClient({})), functionName);
   };
   return {

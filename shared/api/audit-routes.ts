@@ -112,7 +112,7 @@ export const auditRoutes = [
     summary: "Sign a checkpoint of every shard's head now",
     tags: ["Audit"],
     responses: { 201: { description: "The checkpoint.", schema: CheckpointCreatedSchema } },
-    errors: [...AUTH_ERRORS, 503],
+    errors: AUTH_ERRORS,
   },
   {
     operationId: "checkpointKeys",

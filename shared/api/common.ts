@@ -1,8 +1,12 @@
 import { maxLength, optional, strictObject, string } from "zod/mini";
 import type { HeaderSpec } from "./routes.js";
 
-/** Every route that needs a token can answer these (a bad token, a missing scope). */
-export const AUTH_ERRORS = [401, 403];
+/**
+ * Every route that needs a token can answer these: a bad token (401), a missing scope (403), and
+ * 503 when the issuer's key set cannot be had to check it (or the store is busy), never the
+ * caller's fault.
+ */
+export const AUTH_ERRORS = [401, 403, 503];
 
 /** A list that comes whole today takes a cursor like any list, and refuses every one (400). */
 export const ListQuerySchema = /* @__PURE__ */ strictObject({

@@ -35,7 +35,7 @@ export const concernRoutes = [
         headers: LOCATION,
       },
     },
-    errors: [400, ...AUTH_ERRORS, 409, 413, 415, 503],
+    errors: [400, ...AUTH_ERRORS, 409, 413, 415],
   },
   {
     operationId: "readConcern",

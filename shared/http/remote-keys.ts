@@ -106,17 +106,12 @@ function fetchKeySet(url: URL, options: RemoteKeyOptions): Promise<unknown> {
     });
     request.end();
   });
-  return Promise.race([exchange, timeout]).then(
-    (json) => {
-      clearTimeout(timer);
-      return json;
-    },
-    (error: unknown) => {
-      clearTimeout(timer);
+  return Promise.race([exchange, timeout])
+    .catch((error: unknown) => {
       request.destroy();
       throw error;
-    },
-  );
+    })
+    .finally(() => clearTimeout(timer));
 }
 
 export function remoteKeySet(url: string, overrides: Partial<RemoteKeyOptions> = {}): JWTVerifyGetKey {
